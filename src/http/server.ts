@@ -1,0 +1,44 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { CaptureLimits } from '../ingest/capture/capture-batch.js';
+import type { LedgerWriter } from '../ledger/writer.js';
+import type { Store } from '../store/open.js';
+import { KeyResolver } from './auth.js';
+import { installErrorHandler } from './errors.js';
+import { captureRoutes } from './routes/capture.js';
+import { eventTypeRoutes } from './routes/event-types.js';
+import { healthRoutes } from './routes/health.js';
+import { quarantineRoutes } from './routes/quarantine.js';
+
+export interface ServerDeps {
+  config: Config;
+  store: Store;
+  writer: LedgerWriter;
+}
+
+export const captureLimitsOf = (config: Config): CaptureLimits => ({
+  maxBatchEvents: config.maxBatchEvents,
+  maxEventBytes: config.maxEventBytes,
+  maxFutureMs: config.maxFutureSeconds * 1000,
+});
+
+export function buildServer({ config, store, writer }: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.maxBodyBytes,
+    // Keep-alive connections that are idle are closed at shutdown; busy ones finish their request first.
+    forceCloseConnections: 'idle',
+    // Capture traffic is hundreds of requests a second: its per-request lines would drown everything else.
+    logController: new LogController({
+      disableRequestLogging: (request) => request.url.startsWith('/v1/') || request.url === '/healthz',
+    }),
+  });
+  installErrorHandler(app, { maxBodyBytes: config.maxBodyBytes });
+  const keys = new KeyResolver(store.db);
+  const limits = captureLimitsOf(config);
+  healthRoutes(app, { store });
+  captureRoutes(app, { writer, keys, limits, maxBodyBytes: config.maxBodyBytes });
+  quarantineRoutes(app, { store, writer, keys, limits });
+  eventTypeRoutes(app, { store, keys });
+  return app;
+}

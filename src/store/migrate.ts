@@ -1,0 +1,28 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Store } from './open.js';
+import { ledgerMigration } from './migrations/0001-ledger.js';
+
+/** Migrations in code, named so they sort in the order they must run. */
+function migrationsFor(store: Store): Record<string, Migration> {
+  return {
+    '0001-ledger': ledgerMigration(store.dialect),
+  };
+}
+
+export class MigrationError extends Error {
+  readonly code = 'migration_failed';
+}
+
+/** Brings the schema up to date. Safe to call on every start, and from several nodes at once on PostgreSQL (Kysely takes an advisory lock). */
+export async function migrateToLatest(store: Store): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store) };
+  const migrator = new Migrator({ db: store.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error) {
+    throw new MigrationError(
+      `database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The database schema as Kysely sees it. Every table carries `workspace_id` (nothing crosses
+ * workspaces). Times are epoch milliseconds; flags are 0/1 integers and JSON is text on both backends,
+ * so the two databases return identical rows.
+ */
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  created_at: number;
+  /** JSON object of workspace settings (time zone, reopen window, ...). */
+  settings: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  workspace_id: string;
+  kind: 'write' | 'secret';
+  /** SHA-256 of the key: keys are long random strings, so a fast hash is enough (not a password KDF). */
+  key_hash: string;
+  /** The first characters, so a user can tell keys apart without the secret. */
+  key_prefix: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** The ledger. Append-only: database triggers refuse UPDATE and DELETE. */
+export interface EventsTable {
+  position: Generated<number>;
+  workspace_id: string;
+  seq: number;
+  event_id: string;
+  idempotency_key: string;
+  type: string;
+  event_time: number;
+  received_at: number;
+  source: string;
+  channel: string;
+  actor_type: string;
+  actor_id: string | null;
+  contact_id: string | null;
+  conversation_id: string | null;
+  message_id: string | null;
+  /** Canonical JSON of `{properties, context}`. */
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The head of each workspace's hash chain; its row lock serialises appends to one workspace. */
+export interface LedgerHeadsTable {
+  workspace_id: string;
+  seq: number;
+  hash: string;
+}
+
+export interface QuarantineTable {
+  id: string;
+  workspace_id: string;
+  received_at: number;
+  source: string;
+  /** The rejected input exactly as it came (JSON text). */
+  raw: string;
+  /** Request-level facts needed to replay it, such as the batch's sentAt (JSON text). */
+  envelope: string;
+  code: string;
+  message: string;
+  status: 'pending' | 'replayed';
+  attempts: number;
+  replayed_at: number | null;
+  replayed_event_id: string | null;
+}
+
+export interface ContactsTable {
+  workspace_id: string;
+  contact_id: string;
+  phone: string | null;
+  country: string | null;
+  name: string | null;
+  /** Ordering key (event time + idempotency key) of the event the name came from: last writer wins. */
+  name_version: string | null;
+  source: string | null;
+  source_version: string | null;
+  opted_out: number;
+  opted_version: string | null;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+export interface MessagesTable {
+  workspace_id: string;
+  message_id: string;
+  /** Null until the message event itself arrives (a status may come first). */
+  direction: 'inbound' | 'outbound' | null;
+  contact_id: string | null;
+  chat_id: string | null;
+  channel: string | null;
+  content_type: string | null;
+  has_media: number;
+  text: string | null;
+  template_id: string | null;
+  agent_id: string | null;
+  campaign_id: string | null;
+  service_mode: string | null;
+  actor_type: string | null;
+  /** Ordering key of the message event, so a conflicting duplicate resolves the same way in any order. */
+  message_version: string | null;
+  message_at: number | null;
+  status: string;
+  status_rank: number;
+  sent_at: number | null;
+  delivered_at: number | null;
+  read_at: number | null;
+  played_at: number | null;
+  failed_at: number | null;
+  /** JSON of the failure reason, from the earliest failed status. */
+  error: string | null;
+  error_version: string | null;
+  /** JSON of the pricing data of the earliest status that carried it (WhatsApp), for cost metrics. */
+  pricing: string | null;
+  pricing_version: string | null;
+}
+
+/** Every event type a workspace has sent, with counts: how unknown event names are listed. */
+export interface EventTypesTable {
+  workspace_id: string;
+  type: string;
+  count: number;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  api_keys: ApiKeysTable;
+  events: EventsTable;
+  ledger_heads: LedgerHeadsTable;
+  quarantine: QuarantineTable;
+  contacts: ContactsTable;
+  messages: MessagesTable;
+  event_types: EventTypesTable;
+}
+
+export type EventRow = Selectable<EventsTable>;
+export type NewEventRow = Insertable<EventsTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type QuarantineRow = Selectable<QuarantineTable>;
+
+/** Tables derived from the ledger: `chatledger rebuild` empties and refills exactly these. */
+export const PROJECTION_TABLES = ['contacts', 'messages', 'event_types'] as const;
