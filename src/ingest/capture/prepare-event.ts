@@ -14,6 +14,7 @@ import {
   type NewEvent,
 } from '../../domain/events.js';
 import { asConversationId, asEventId, asMessageId, type ContactId } from '../../domain/ids.js';
+import { messageKey, statusKey } from '../../domain/idempotency.js';
 import { normalizeContactId } from '../../domain/phone.js';
 import { canonicalJson } from '../../ledger/canonical-json.js';
 import { envelopeSchema, NEEDS_USER_ID, propertySchemas, type CaptureEnvelope } from './schemas.js';
@@ -197,13 +198,15 @@ function actorOf(
 
 /**
  * The idempotency key: the envelope's `messageId` when the source sends one (Segment semantics); else
- * `<event>:<properties.messageId>` for message events, so the same WhatsApp message or status reported
- * twice counts once; else a hash of the event's content, so a retried identical event counts once.
+ * the message's or status's key from its WhatsApp message id (src/domain/idempotency.ts), so the same
+ * message or status reported twice counts once; else a hash of the event's content, so a retried
+ * identical event counts once.
  */
 function idempotencyKeyOf(envelope: CaptureEnvelope, properties: JsonObject): string {
   if (envelope.messageId !== undefined) return `id:${envelope.messageId}`;
-  if (envelope.event.startsWith('message.') && typeof properties.messageId === 'string') {
-    return `${envelope.event}:${properties.messageId}`;
+  if (typeof properties.messageId === 'string') {
+    if (STATUS_TYPES.has(envelope.event)) return statusKey(envelope.event.slice('message.'.length), properties.messageId);
+    if (envelope.event.startsWith('message.')) return messageKey(envelope.event, properties.messageId);
   }
   const content = canonicalJson({
     event: envelope.event,
