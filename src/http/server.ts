@@ -34,6 +34,15 @@ export function buildServer({ config, store, writer }: ServerDeps): FastifyInsta
     }),
   });
   installErrorHandler(app, { maxBodyBytes: config.maxBodyBytes });
+  // A request in flight at shutdown is answered, then its keep-alive connection must end with it;
+  // otherwise the server would wait for the client's keep-alive timeout before it can exit.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   const keys = new KeyResolver(store.db);
   const limits = captureLimitsOf(config);
   healthRoutes(app, { store });
