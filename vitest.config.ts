@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     testTimeout: 30_000,
+    reporters: ['default', './test/support/summary-reporter.ts'],
     hookTimeout: 120_000,
     // Two cores: more workers only add contention on the shared SQLite/PostgreSQL disk.
     maxWorkers: 2,

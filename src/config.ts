@@ -196,3 +196,12 @@ export function describeConfig(keys: readonly ConfigKey[] = Object.keys(CONFIG_K
     };
   });
 }
+
+/** The README's configuration table (a test keeps the README in step with this). */
+export function configMarkdownTable(): string {
+  const rows = describeConfig().map(
+    (key) =>
+      `| \`${key.env}\` | \`${key.flag}\` | ${key.default === undefined ? '—' : `\`${String(key.default)}\``} | ${key.help} |`,
+  );
+  return ['| Environment | Flag | Default | Meaning |', '|---|---|---|---|', ...rows].join('\n');
+}

@@ -10,13 +10,19 @@ import { fullConversationBatch } from './fixtures/capture-events.js';
 const CLI = ['--import', 'tsx', path.resolve('src/cli/run.ts')];
 
 function chatledger(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  const result = spawnSync(process.execPath, [...CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** The storage flags of a test database, as a user would type them. */
 const storageFlags = (database: TestDatabase) =>
-  database.config.databaseUrl ? ['--database-url', database.config.databaseUrl] : ['--db', database.config.dbPath];
+  database.config.databaseUrl
+    ? ['--database-url', database.config.databaseUrl]
+    : ['--db', database.config.dbPath];
 
 async function waitForHealth(url: string): Promise<void> {
   for (let attempt = 0; attempt < 150; attempt++) {
@@ -35,10 +41,20 @@ describe('chatledger --help', () => {
   it('shows every configuration key with its environment variable', () => {
     const top = chatledger(['--help']);
     expect(top.status).toBe(0);
-    for (const text of ['serve', 'workspace', 'verify', 'rebuild', 'quarantine', 'DATABASE_URL', 'CAPTURE_MAX_BATCH_EVENTS']) expect(top.stdout).toContain(text);
+    for (const text of [
+      'serve',
+      'workspace',
+      'verify',
+      'rebuild',
+      'quarantine',
+      'DATABASE_URL',
+      'CAPTURE_MAX_BATCH_EVENTS',
+    ])
+      expect(top.stdout).toContain(text);
     // Commander wraps long help lines; compare with the wrapping undone.
     const serve = chatledger(['serve', '--help']).stdout.replace(/\s+/g, ' ');
-    for (const text of ['--port <n>', '--db <value>', 'env PORT', 'default: 8080', './data/chatledger.db']) expect(serve).toContain(text);
+    for (const text of ['--port <n>', '--db <value>', 'env PORT', 'default: 8080', './data/chatledger.db'])
+      expect(serve).toContain(text);
   });
 });
 
@@ -63,9 +79,25 @@ describe.each(BACKENDS)('the chatledger command on %s', (backend) => {
     try {
       const port = await freePort();
       const keysFile = fresh.config.keysFile as string;
-      const server = spawn(process.execPath, [...CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn', '--keys-file', keysFile, ...storageFlags(fresh)], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const server = spawn(
+        process.execPath,
+        [
+          ...CLI,
+          'serve',
+          '--port',
+          String(port),
+          '--host',
+          '127.0.0.1',
+          '--log-level',
+          'warn',
+          '--keys-file',
+          keysFile,
+          ...storageFlags(fresh),
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let output = '';
       server.stdout.on('data', (chunk) => (output += chunk));
       server.stderr.on('data', (chunk) => (output += chunk));
@@ -84,7 +116,11 @@ describe.each(BACKENDS)('the chatledger command on %s', (backend) => {
           signal: AbortSignal.timeout(20_000),
         });
       expect((await post(fullConversationBatch('chat-cli'))).status).toBe(200);
-      const bad = { event: 'message.received', userId: '+34 612 345 678', properties: { messageId: 'q-1', attachmentNote: 'x'.repeat(300_000) } };
+      const bad = {
+        event: 'message.received',
+        userId: '+34 612 345 678',
+        properties: { messageId: 'q-1', attachmentNote: 'x'.repeat(300_000) },
+      };
       const rejected = (await (await post({ batch: [bad] })).json()) as { rejected: { code: string }[] };
       expect(rejected.rejected[0]?.code).toBe('event_too_large');
 
@@ -109,9 +145,21 @@ describe.each(BACKENDS)('the chatledger command on %s', (backend) => {
       const items = JSON.parse(listed.stdout) as { id: string; code: string }[];
       expect(items.map((item) => item.code)).toEqual(['event_too_large']);
       // After the fix (a larger event limit), the replay stores it.
-      const replay = chatledger(['quarantine', 'replay', '--all', '--json', '--max-event-bytes', '1000000', ...storageFlags(fresh)]);
-      expect(JSON.parse(replay.stdout)).toEqual([expect.objectContaining({ id: items[0]?.id, status: 'replayed' })]);
-      expect(JSON.parse(chatledger(['quarantine', 'list', '--json', ...storageFlags(fresh)]).stdout)).toEqual([]);
+      const replay = chatledger([
+        'quarantine',
+        'replay',
+        '--all',
+        '--json',
+        '--max-event-bytes',
+        '1000000',
+        ...storageFlags(fresh),
+      ]);
+      expect(JSON.parse(replay.stdout)).toEqual([
+        expect.objectContaining({ id: items[0]?.id, status: 'replayed' }),
+      ]);
+      expect(JSON.parse(chatledger(['quarantine', 'list', '--json', ...storageFlags(fresh)]).stdout)).toEqual(
+        [],
+      );
     } finally {
       await fresh.drop();
     }
@@ -123,13 +171,21 @@ describe('chatledger verify on a tampered SQLite file', () => {
     const database = await createTestDatabase('sqlite');
     try {
       const flags = storageFlags(database);
-      const created = JSON.parse(chatledger(['workspace', 'create', 'T', ...flags, '--json']).stdout) as { id: string };
+      const created = JSON.parse(chatledger(['workspace', 'create', 'T', ...flags, '--json']).stdout) as {
+        id: string;
+      };
       const { LedgerWriter } = await import('../src/ledger/writer.js');
       const { openMigratedStore } = await import('../src/app.js');
       const { prepareCaptureEvent } = await import('../src/ingest/capture/prepare-event.js');
       const store = await openMigratedStore(database.config);
       const events = fullConversationBatch('chat-t').batch.map((raw) => {
-        const prepared = prepareCaptureEvent(raw, { source: 'capture', receivedAt: Date.now(), maxEventBytes: 1e6, maxFutureMs: 1e6, newEventId: () => crypto.randomUUID() });
+        const prepared = prepareCaptureEvent(raw, {
+          source: 'capture',
+          receivedAt: Date.now(),
+          maxEventBytes: 1e6,
+          maxFutureMs: 1e6,
+          newEventId: () => crypto.randomUUID(),
+        });
         if (!prepared.ok) throw new Error(prepared.message);
         return prepared.event;
       });
@@ -139,7 +195,8 @@ describe('chatledger verify on a tampered SQLite file', () => {
       const raw = new SqliteDatabase(database.config.dbPath);
       raw.exec('DROP TRIGGER events_refuse_update');
       raw.prepare("UPDATE events SET actor_id = 'someone-else' WHERE seq = 3").run();
-      const eventId = (raw.prepare('SELECT event_id FROM events WHERE seq = 3').get() as { event_id: string }).event_id;
+      const eventId = (raw.prepare('SELECT event_id FROM events WHERE seq = 3').get() as { event_id: string })
+        .event_id;
       raw.close();
 
       const verify = chatledger(['verify', ...flags]);

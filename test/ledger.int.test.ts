@@ -28,9 +28,24 @@ function prepare(raw: unknown): NewEvent {
 
 async function projectionRows(store: Store) {
   return {
-    contacts: await store.db.selectFrom('contacts').selectAll().orderBy('workspace_id').orderBy('contact_id').execute(),
-    messages: await store.db.selectFrom('messages').selectAll().orderBy('workspace_id').orderBy('message_id').execute(),
-    eventTypes: await store.db.selectFrom('event_types').selectAll().orderBy('workspace_id').orderBy('type').execute(),
+    contacts: await store.db
+      .selectFrom('contacts')
+      .selectAll()
+      .orderBy('workspace_id')
+      .orderBy('contact_id')
+      .execute(),
+    messages: await store.db
+      .selectFrom('messages')
+      .selectAll()
+      .orderBy('workspace_id')
+      .orderBy('message_id')
+      .execute(),
+    eventTypes: await store.db
+      .selectFrom('event_types')
+      .selectAll()
+      .orderBy('workspace_id')
+      .orderBy('type')
+      .execute(),
   };
 }
 
@@ -38,13 +53,33 @@ async function projectionRows(store: Store) {
 function messageAndStatusEvents(): NewEvent[] {
   const at = (second: number) => new Date(Date.UTC(2026, 10, 2, 12, 0, second)).toISOString();
   const raw = [
-    { event: 'message.received', userId: CUSTOMER, timestamp: at(0), properties: { messageId: 'in-1', chatId: 'c', text: 'hola' } },
-    { event: 'message.sent', userId: CUSTOMER, timestamp: at(10), properties: { messageId: 'out-1', chatId: 'c', agentId: 'ana' } },
+    {
+      event: 'message.received',
+      userId: CUSTOMER,
+      timestamp: at(0),
+      properties: { messageId: 'in-1', chatId: 'c', text: 'hola' },
+    },
+    {
+      event: 'message.sent',
+      userId: CUSTOMER,
+      timestamp: at(10),
+      properties: { messageId: 'out-1', chatId: 'c', agentId: 'ana' },
+    },
     { event: 'message.delivered', userId: CUSTOMER, timestamp: at(12), properties: { messageId: 'out-1' } },
     { event: 'message.read', userId: CUSTOMER, timestamp: at(30), properties: { messageId: 'out-1' } },
-    { event: 'message.sent', userId: CUSTOMER, timestamp: at(40), properties: { messageId: 'out-2', chatId: 'c', templateId: 'promo' } },
+    {
+      event: 'message.sent',
+      userId: CUSTOMER,
+      timestamp: at(40),
+      properties: { messageId: 'out-2', chatId: 'c', templateId: 'promo' },
+    },
     { event: 'message.read', userId: CUSTOMER, timestamp: at(50), properties: { messageId: 'out-2' } },
-    { event: 'message.failed', userId: CUSTOMER, timestamp: at(45), properties: { messageId: 'out-3', error: { code: 131026 } } },
+    {
+      event: 'message.failed',
+      userId: CUSTOMER,
+      timestamp: at(45),
+      properties: { messageId: 'out-3', error: { code: 131026 } },
+    },
     { event: 'message.delivered', userId: CUSTOMER, timestamp: at(44), properties: { messageId: 'out-3' } },
   ];
   return raw.map(prepare);
@@ -62,14 +97,21 @@ describe.each(BACKENDS)('the ledger on %s', (backend) => {
   afterAll(() => test.close());
 
   it('chains every event to the one before and verifies', async () => {
-    const rows = await test.store.db.selectFrom('events').selectAll().where('workspace_id', '=', test.workspace.id).orderBy('seq').execute();
+    const rows = await test.store.db
+      .selectFrom('events')
+      .selectAll()
+      .where('workspace_id', '=', test.workspace.id)
+      .orderBy('seq')
+      .execute();
     expect(rows.map((row) => row.seq)).toEqual(rows.map((_, index) => index + 1));
     for (let i = 1; i < rows.length; i++) expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
     expect(await verifyLedger(test.store.db)).toMatchObject({ ok: true, events: rows.length, problem: null });
   });
 
   it('refuses UPDATE and DELETE of a ledger row in the database itself', async () => {
-    await expect(sql`UPDATE events SET type = 'x'`.execute(test.store.db)).rejects.toThrow(/ledger_append_only/);
+    await expect(sql`UPDATE events SET type = 'x'`.execute(test.store.db)).rejects.toThrow(
+      /ledger_append_only/,
+    );
     await expect(sql`DELETE FROM events`.execute(test.store.db)).rejects.toThrow(/ledger_append_only/);
   });
 
@@ -83,10 +125,18 @@ describe.each(BACKENDS)('the ledger on %s', (backend) => {
 
   it('commits concurrent appends together without losing or doubling any', async () => {
     const batches = Array.from({ length: 20 }, (_, b) =>
-      Array.from({ length: 25 }, (_, i) => prepare({ event: 'message.received', userId: CUSTOMER, properties: { messageId: `conc-${b}-${i % 20}` } })),
+      Array.from({ length: 25 }, (_, i) =>
+        prepare({
+          event: 'message.received',
+          userId: CUSTOMER,
+          properties: { messageId: `conc-${b}-${i % 20}` },
+        }),
+      ),
     );
     const outcomes = await Promise.all(batches.map((events) => writer.append(test.workspace.id, events)));
-    const accepted = outcomes.flatMap((outcome) => outcome.results).filter((result) => result.status === 'accepted');
+    const accepted = outcomes
+      .flatMap((outcome) => outcome.results)
+      .filter((result) => result.status === 'accepted');
     expect(accepted).toHaveLength(20 * 20);
     expect(await verifyLedger(test.store.db, { workspaceId: test.workspace.id })).toMatchObject({ ok: true });
   });
@@ -107,15 +157,24 @@ describe.each(BACKENDS)('the ledger on %s', (backend) => {
       .where('workspace_id', '=', test.workspace.id)
       .where('seq', '=', 5)
       .executeTakeFirstOrThrow();
-    for (const statement of test.store.dialect.dropAppendOnlyTriggers('events')) await sql.raw(statement).execute(test.store.db);
+    for (const statement of test.store.dialect.dropAppendOnlyTriggers('events'))
+      await sql.raw(statement).execute(test.store.db);
     try {
       // Backdating an event by a minute is the kind of quiet edit the chain exists to expose.
-      await sql`UPDATE events SET event_time = event_time - 60000 WHERE position = ${target.position}`.execute(test.store.db);
+      await sql`UPDATE events SET event_time = event_time - 60000 WHERE position = ${target.position}`.execute(
+        test.store.db,
+      );
       const report = await verifyLedger(test.store.db);
       expect(report.ok).toBe(false);
-      expect(report.problem).toMatchObject({ workspaceId: test.workspace.id, seq: 5, eventId: target.event_id, reason: 'hash_mismatch' });
+      expect(report.problem).toMatchObject({
+        workspaceId: test.workspace.id,
+        seq: 5,
+        eventId: target.event_id,
+        reason: 'hash_mismatch',
+      });
     } finally {
-      for (const statement of test.store.dialect.appendOnlyTriggers('events')) await sql.raw(statement).execute(test.store.db);
+      for (const statement of test.store.dialect.appendOnlyTriggers('events'))
+        await sql.raw(statement).execute(test.store.db);
     }
   });
 });
@@ -131,25 +190,50 @@ describe.each(BACKENDS)('message delivery state on %s', (backend) => {
     const events = messageAndStatusEvents();
     const rowsPerOrder: unknown[] = [];
     const orders = fc.sample(
-      fc.tuple(fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }), fc.array(fc.nat(events.length - 1), { maxLength: 4 }), fc.integer({ min: 1, max: 4 })),
+      fc.tuple(
+        fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+        fc.array(fc.nat(events.length - 1), { maxLength: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+      ),
       { numRuns: 50, seed: 20261121 },
     );
     for (const [shuffled, duplicateIndexes, batchSize] of orders) {
       const workspace = await createWorkspace(test.store.db, 'Order', RECEIVED_AT);
       const writer = new LedgerWriter(test.store);
       // Redeliveries get fresh event ids, as a webhook retry would.
-      const arrivals = [...shuffled, ...duplicateIndexes.map((index) => ({ ...(shuffled[index] as NewEvent), eventId: randomUUID() as NewEvent['eventId'] }))];
+      const arrivals = [
+        ...shuffled,
+        ...duplicateIndexes.map((index) => ({
+          ...(shuffled[index] as NewEvent),
+          eventId: randomUUID() as NewEvent['eventId'],
+        })),
+      ];
       for (let start = 0; start < arrivals.length; start += batchSize) {
         await writer.append(workspace.id, arrivals.slice(start, start + batchSize));
       }
-      const rows = await test.store.db.selectFrom('messages').selectAll().where('workspace_id', '=', workspace.id).orderBy('message_id').execute();
+      const rows = await test.store.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('workspace_id', '=', workspace.id)
+        .orderBy('message_id')
+        .execute();
       rowsPerOrder.push(rows.map(({ workspace_id: _workspace, ...row }) => row));
     }
     for (const rows of rowsPerOrder) expect(rows).toEqual(rowsPerOrder[0]);
-    const byId = Object.fromEntries((rowsPerOrder[0] as { message_id: string }[]).map((row) => [row.message_id, row]));
-    expect(byId['out-1']).toMatchObject({ status: 'read', delivered_at: Date.UTC(2026, 10, 2, 12, 0, 12), read_at: Date.UTC(2026, 10, 2, 12, 0, 30) });
+    const byId = Object.fromEntries(
+      (rowsPerOrder[0] as { message_id: string }[]).map((row) => [row.message_id, row]),
+    );
+    expect(byId['out-1']).toMatchObject({
+      status: 'read',
+      delivered_at: Date.UTC(2026, 10, 2, 12, 0, 12),
+      read_at: Date.UTC(2026, 10, 2, 12, 0, 30),
+    });
     // Read without delivered still counts as delivered, at the read time.
-    expect(byId['out-2']).toMatchObject({ status: 'read', delivered_at: Date.UTC(2026, 10, 2, 12, 0, 50), template_id: 'promo' });
+    expect(byId['out-2']).toMatchObject({
+      status: 'read',
+      delivered_at: Date.UTC(2026, 10, 2, 12, 0, 50),
+      template_id: 'promo',
+    });
     // Failed is terminal even though a delivered status arrived; statuses alone make an outbound row.
     expect(byId['out-3']).toMatchObject({ status: 'failed', direction: 'outbound', message_version: null });
     expect(byId['in-1']).toMatchObject({ status: 'received', direction: 'inbound', text: 'hola' });

@@ -17,15 +17,13 @@ const FASTIFY_CODES: Record<string, { code: string; status: number }> = {
 export function installErrorHandler(app: FastifyInstance, limits: { maxBodyBytes: number }): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
-      return reply
-        .status(error.httpStatus)
-        .send({
-          error: {
-            code: error.code,
-            message: error.message,
-            ...(error.details ? { details: error.details } : {}),
-          },
-        });
+      return reply.status(error.httpStatus).send({
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        },
+      });
     }
     const known = 'code' in error && typeof error.code === 'string' ? FASTIFY_CODES[error.code] : undefined;
     // JSON.parse errors surface as SyntaxError with status 400 from Fastify's parser.

@@ -205,7 +205,8 @@ function actorOf(
 function idempotencyKeyOf(envelope: CaptureEnvelope, properties: JsonObject): string {
   if (envelope.messageId !== undefined) return `id:${envelope.messageId}`;
   if (typeof properties.messageId === 'string') {
-    if (STATUS_TYPES.has(envelope.event)) return statusKey(envelope.event.slice('message.'.length), properties.messageId);
+    if (STATUS_TYPES.has(envelope.event))
+      return statusKey(envelope.event.slice('message.'.length), properties.messageId);
     if (envelope.event.startsWith('message.')) return messageKey(envelope.event, properties.messageId);
   }
   const content = canonicalJson({
