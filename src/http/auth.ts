@@ -4,6 +4,7 @@
  * key as user name and an empty password.
  */
 import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../domain/events.js';
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Database } from '../store/schema.js';
@@ -70,4 +71,14 @@ export class KeyResolver {
       request.workspace = workspace;
     };
   }
+}
+
+/**
+ * Who is acting through the REST API. Until user accounts arrive (the dashboard), a secret-key
+ * caller names the agent it acts for in `X-Agent-Id`; without it the actor is the integration itself.
+ */
+export function actorOfRequest(request: FastifyRequest): Actor {
+  const agentId = request.headers['x-agent-id'];
+  if (typeof agentId === 'string' && agentId.trim() !== '') return { type: 'agent', id: agentId.trim() };
+  return { type: 'integration', id: 'api' };
 }

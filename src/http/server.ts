@@ -6,6 +6,7 @@ import type { Store } from '../store/open.js';
 import { KeyResolver } from './auth.js';
 import { installErrorHandler } from './errors.js';
 import { captureRoutes } from './routes/capture.js';
+import { conversationRoutes } from './routes/conversations/index.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { healthRoutes } from './routes/health.js';
 import { quarantineRoutes } from './routes/quarantine.js';
@@ -49,5 +50,6 @@ export function buildServer({ config, store, writer }: ServerDeps): FastifyInsta
   captureRoutes(app, { writer, keys, limits, maxBodyBytes: config.maxBodyBytes });
   quarantineRoutes(app, { store, writer, keys, limits });
   eventTypeRoutes(app, { store, keys });
+  conversationRoutes(app, { db: store.db, writer, keys });
   return app;
 }

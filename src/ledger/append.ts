@@ -33,20 +33,7 @@ export async function appendInTransaction(
   events: readonly NewEvent[],
   quarantine: readonly NewQuarantineItem[] = [],
 ): Promise<AppendOutcome> {
-  let head = dialect.supportsRowLocks
-    ? await trx
-        .selectFrom('ledger_heads')
-        .select(['seq', 'hash'])
-        .where('workspace_id', '=', workspaceId)
-        .forUpdate()
-        .executeTakeFirst()
-    : await trx
-        .selectFrom('ledger_heads')
-        .select(['seq', 'hash'])
-        .where('workspace_id', '=', workspaceId)
-        .executeTakeFirst();
-  if (!head) throw new AppError('workspace_not_found', `workspace ${workspaceId} does not exist`, 404);
-
+  let head = await lockChainHead(trx, dialect, workspaceId);
   const existing = await existingKeys(trx, dialect, workspaceId, events);
   const results: AppendResult[] = [];
   const rows: ReturnType<typeof chainEventRow>[] = [];
@@ -93,6 +80,24 @@ export async function appendInTransaction(
   await applyProjections(trx, dialect, workspaceId, stored);
   const quarantineIds = await insertQuarantine(trx, dialect, workspaceId, quarantine);
   return { results, stored, quarantineIds };
+}
+
+/**
+ * Reads the workspace's chain head, locking it until the transaction ends where the database has row
+ * locks (SQLite has a single writer, so its transaction is already exclusive).
+ */
+export async function lockChainHead(
+  trx: Transaction<Database>,
+  dialect: StoreDialect,
+  workspaceId: string,
+): Promise<{ seq: number; hash: string }> {
+  const select = trx
+    .selectFrom('ledger_heads')
+    .select(['seq', 'hash'])
+    .where('workspace_id', '=', workspaceId);
+  const head = await (dialect.supportsRowLocks ? select.forUpdate() : select).executeTakeFirst();
+  if (!head) throw new AppError('workspace_not_found', `workspace ${workspaceId} does not exist`, 404);
+  return head;
 }
 
 /** Idempotency keys of the batch that the workspace already stored, with the stored event's id. */

@@ -4,14 +4,18 @@
  * instead of one each, and appends to a workspace never wait on each other's row lock in the database.
  * A request's promise resolves only after its events are committed: the capture API answers after that.
  */
+import type { Transaction } from 'kysely';
 import type { LedgerEvent, NewEvent } from '../domain/events.js';
 import type { Store } from '../store/open.js';
-import { appendInTransaction, type AppendOutcome } from './append.js';
+import type { Database } from '../store/schema.js';
+import { appendInTransaction, lockChainHead, type AppendOutcome } from './append.js';
 import type { NewQuarantineItem } from './quarantine.js';
 
 interface PendingAppend {
   events: readonly NewEvent[];
   quarantine: readonly NewQuarantineItem[];
+  /** A command: decides its events inside the transaction, after the chain head is locked. Never grouped. */
+  exclusive?: (trx: Transaction<Database>) => Promise<readonly NewEvent[]>;
   resolve(outcome: AppendOutcome): void;
   reject(error: unknown): void;
 }
@@ -33,9 +37,29 @@ export class LedgerWriter {
     events: readonly NewEvent[],
     quarantine: readonly NewQuarantineItem[] = [],
   ): Promise<AppendOutcome> {
+    return this.enqueue(workspaceId, { events, quarantine });
+  }
+
+  /**
+   * Runs `decide` in its own transaction, in turn with the workspace's other appends: it reads the
+   * current state, returns the events to append (or throws to refuse), and nothing can be appended to
+   * the workspace between its read and its append. This is how commands get optimistic concurrency
+   * without a race between checking the version and writing.
+   */
+  appendDecided(
+    workspaceId: string,
+    decide: (trx: Transaction<Database>) => Promise<readonly NewEvent[]>,
+  ): Promise<AppendOutcome> {
+    return this.enqueue(workspaceId, { events: [], quarantine: [], exclusive: decide });
+  }
+
+  private enqueue(
+    workspaceId: string,
+    request: Omit<PendingAppend, 'resolve' | 'reject'>,
+  ): Promise<AppendOutcome> {
     return new Promise((resolve, reject) => {
       const queue = this.queues.get(workspaceId) ?? [];
-      queue.push({ events, quarantine, resolve, reject });
+      queue.push({ ...request, resolve, reject });
       this.queues.set(workspaceId, queue);
       if (!this.running.has(workspaceId)) this.running.set(workspaceId, this.drainQueue(workspaceId));
     });
@@ -81,11 +105,16 @@ export class LedgerWriter {
   }
 
   private commit(workspaceId: string, group: readonly PendingAppend[]): Promise<AppendOutcome> {
-    const events = group.flatMap((pending) => pending.events);
-    const quarantine = group.flatMap((pending) => pending.quarantine);
-    return this.store.db
-      .transaction()
-      .execute((trx) => appendInTransaction(trx, this.store.dialect, workspaceId, events, quarantine));
+    const exclusive = group[0]?.exclusive;
+    return this.store.db.transaction().execute(async (trx) => {
+      if (exclusive) {
+        await lockChainHead(trx, this.store.dialect, workspaceId);
+        return appendInTransaction(trx, this.store.dialect, workspaceId, await exclusive(trx));
+      }
+      const events = group.flatMap((pending) => pending.events);
+      const quarantine = group.flatMap((pending) => pending.quarantine);
+      return appendInTransaction(trx, this.store.dialect, workspaceId, events, quarantine);
+    });
   }
 
   /** Splits a group's outcome back into one outcome per request, in order. */
@@ -93,16 +122,18 @@ export class LedgerWriter {
     let eventOffset = 0;
     let quarantineOffset = 0;
     for (const pending of group) {
-      const ids = new Set(pending.events.map((event) => event.eventId as string));
+      // A command is alone in its commit, and its events are the ones it decided inside it.
+      const count = pending.exclusive ? outcome.results.length : pending.events.length;
+      const own = new Set(pending.events.map((event) => event.eventId as string));
       pending.resolve({
-        results: outcome.results.slice(eventOffset, eventOffset + pending.events.length),
-        stored: outcome.stored.filter((event) => ids.has(event.eventId)),
+        results: outcome.results.slice(eventOffset, eventOffset + count),
+        stored: pending.exclusive ? outcome.stored : outcome.stored.filter((event) => own.has(event.eventId)),
         quarantineIds: outcome.quarantineIds.slice(
           quarantineOffset,
           quarantineOffset + pending.quarantine.length,
         ),
       });
-      eventOffset += pending.events.length;
+      eventOffset += count;
       quarantineOffset += pending.quarantine.length;
     }
     if (outcome.stored.length === 0) return;
@@ -116,11 +147,12 @@ export class LedgerWriter {
   }
 }
 
-/** The first waiting request, plus as many following ones as fit in one commit. */
+/** The first waiting request, plus as many following plain appends as fit in one commit. */
 function takeGroup(queue: PendingAppend[], maxEvents: number): PendingAppend[] {
   const group = [queue.shift() as PendingAppend];
+  if (group[0]?.exclusive) return group;
   let size = group[0]?.events.length ?? 0;
-  while (queue.length > 0 && size + (queue[0]?.events.length ?? 0) <= maxEvents) {
+  while (queue.length > 0 && !queue[0]?.exclusive && size + (queue[0]?.events.length ?? 0) <= maxEvents) {
     const next = queue.shift() as PendingAppend;
     size += next.events.length;
     group.push(next);

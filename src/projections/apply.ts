@@ -9,6 +9,7 @@ import type { StoreDialect } from '../store/dialect.js';
 import type { ContactRow, Database, MessageRow } from '../store/schema.js';
 import { chunk } from '../store/chunk.js';
 import { evolveContact } from './contacts.js';
+import { projectConversations } from './conversations.js';
 import { evolveMessage, isMessageEvent } from './messages.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -23,6 +24,7 @@ export async function applyProjections(
   await projectContacts(db, dialect, workspaceId, events);
   await projectMessages(db, dialect, workspaceId, events);
   await projectEventTypes(db, dialect, workspaceId, events);
+  await projectConversations(db, dialect, workspaceId, events);
 }
 
 /** Folds events into rows keyed by id, starting from the stored rows. */

@@ -1,11 +1,13 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Store } from './open.js';
 import { ledgerMigration } from './migrations/0001-ledger.js';
+import { conversationsMigration } from './migrations/0002-conversations.js';
 
 /** Migrations in code, named so they sort in the order they must run. */
 function migrationsFor(store: Store): Record<string, Migration> {
   return {
     '0001-ledger': ledgerMigration(store.dialect),
+    '0002-conversations': conversationsMigration(store.dialect),
   };
 }
 

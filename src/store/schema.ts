@@ -131,6 +131,88 @@ export interface EventTypesTable {
   last_seen_at: number;
 }
 
+/** A conversation thread's folded state (src/domain/conversation/thread.ts), to extend it without a re-fold. */
+export interface ThreadsTable {
+  workspace_id: string;
+  thread_key: string;
+  /** Order key of the last event folded in: a later-sorting event extends the state, an earlier one re-folds. */
+  last_order_key: string;
+  state: string;
+}
+
+/** Which ledger events belong to which thread. */
+export interface ThreadEventsTable {
+  workspace_id: string;
+  thread_key: string;
+  position: number;
+}
+
+export interface ConversationsTable {
+  workspace_id: string;
+  conversation_id: string;
+  thread_key: string;
+  ordinal: number;
+  chat_id: string | null;
+  contact_id: string | null;
+  channel: string;
+  status: string;
+  owner_type: string | null;
+  owner_id: string | null;
+  team_id: string | null;
+  priority: string | null;
+  conversation_type: string | null;
+  service_mode: string | null;
+  opened_at: number;
+  last_inbound_at: number | null;
+  last_outbound_at: number | null;
+  last_activity_at: number;
+  /** Start of the customer turn still waiting for a reply, or null. */
+  waiting_since: number | null;
+  /** End of WhatsApp's 24-hour customer-service window (last inbound + 24 h). */
+  window_closes_at: number | null;
+  next_action_due_at: number | null;
+  superseded_by: string | null;
+  cycle_count: number;
+  version: number;
+  /** JSON of the whole ConversationState. */
+  state: string;
+}
+
+export interface ConversationTagsTable {
+  workspace_id: string;
+  conversation_id: string;
+  thread_key: string;
+  tag: string;
+}
+
+/** One row per cycle (open → end span): the per-cycle facts every metric is computed from. */
+export interface CyclesTable {
+  workspace_id: string;
+  conversation_id: string;
+  cycle_index: number;
+  thread_key: string;
+  channel: string;
+  contact_id: string | null;
+  started_at: number;
+  ended_at: number | null;
+  end_status: string | null;
+  owner_id: string | null;
+  team_id: string | null;
+  first_response_at: number | null;
+  first_response_seconds: number | null;
+  first_responder_id: string | null;
+  bot_first_response_seconds: number | null;
+  resolution_seconds: number | null;
+  reopened: number;
+  service: string;
+  inbound_count: number;
+  outbound_count: number;
+  handoff_count: number;
+  csat_score: number | null;
+  /** JSON of the whole Cycle. */
+  facts: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -140,6 +222,11 @@ export interface Database {
   contacts: ContactsTable;
   messages: MessagesTable;
   event_types: EventTypesTable;
+  threads: ThreadsTable;
+  thread_events: ThreadEventsTable;
+  conversations: ConversationsTable;
+  conversation_tags: ConversationTagsTable;
+  cycles: CyclesTable;
 }
 
 export type EventRow = Selectable<EventsTable>;
@@ -147,6 +234,17 @@ export type NewEventRow = Insertable<EventsTable>;
 export type ContactRow = Selectable<ContactsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type QuarantineRow = Selectable<QuarantineTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type CycleRow = Selectable<CyclesTable>;
 
 /** Tables derived from the ledger: `chatledger rebuild` empties and refills exactly these. */
-export const PROJECTION_TABLES = ['contacts', 'messages', 'event_types'] as const;
+export const PROJECTION_TABLES = [
+  'contacts',
+  'messages',
+  'event_types',
+  'threads',
+  'thread_events',
+  'conversations',
+  'conversation_tags',
+  'cycles',
+] as const;

@@ -4,6 +4,11 @@
  * properties object.
  */
 import { z } from 'zod';
+import {
+  CONVERSATION_STATUSES,
+  CONVERSATION_TYPES,
+  PRIORITIES,
+} from '../../domain/conversation/vocabulary.js';
 
 const isoTime = z.iso.datetime({ offset: true, local: false });
 const id = z.union([z.string().min(1).max(512), z.number().int().transform(String)], {
@@ -12,17 +17,6 @@ const id = z.union([z.string().min(1).max(512), z.number().int().transform(Strin
 const optionalId = id.optional();
 const chatId = z.string().min(1).max(512);
 const serviceMode = z.enum(['bot', 'agent']);
-
-export const CONVERSATION_STATUSES = [
-  'open',
-  'pending-customer',
-  'pending-internal',
-  'snoozed',
-  'resolved',
-  'closed-won',
-  'closed-lost',
-] as const;
-export const PRIORITIES = ['P0', 'P1', 'P2', 'P3'] as const;
 
 export const envelopeSchema = z.looseObject({
   type: z.literal('track').optional(),
@@ -77,10 +71,11 @@ export const propertySchemas: Record<string, z.ZodType<Record<string, unknown>>>
   }),
   'contact.updated': z.looseObject({ name: z.string().max(512).optional() }),
   'chat.assigned': z
+    // agentId null unassigns; a team alone routes the chat to the team's queue.
     .looseObject({
       chatId,
-      agentId: optionalId,
-      teamId: optionalId,
+      agentId: id.nullable().optional(),
+      teamId: id.nullable().optional(),
       assignedBy: optionalId,
       reason: z.string().optional(),
     })
@@ -97,7 +92,7 @@ export const propertySchemas: Record<string, z.ZodType<Record<string, unknown>>>
   }),
   'chat.resolved': z.looseObject({
     chatId,
-    agentId: optionalId,
+    agentId: id.nullable().optional(),
     resolutionType: z.string().max(128).optional(),
     messageCount: z.number().int().nonnegative().optional(),
     durationMinutes: z.number().nonnegative().optional(),
@@ -106,7 +101,18 @@ export const propertySchemas: Record<string, z.ZodType<Record<string, unknown>>>
     chatId,
     status: z.enum(CONVERSATION_STATUSES),
     agentId: optionalId,
+    snoozedUntil: isoTime.optional(),
+    resolutionType: z.string().max(128).optional(),
   }),
+  'chat.type_changed': z.looseObject({ chatId, conversationType: z.enum(CONVERSATION_TYPES) }),
+  'chat.watcher_added': z.looseObject({ chatId, watcherId: id }),
+  'chat.watcher_removed': z.looseObject({ chatId, watcherId: id }),
+  'chat.next_action_set': z.looseObject({
+    chatId,
+    text: z.string().min(1).max(500),
+    dueAt: isoTime.nullable().optional(),
+  }),
+  'chat.next_action_cleared': z.looseObject({ chatId }),
   'chat.tagged': z.looseObject({ chatId, tag: z.string().trim().min(1).max(128) }),
   'chat.untagged': z.looseObject({ chatId, tag: z.string().trim().min(1).max(128) }),
   'chat.priority_changed': z.looseObject({ chatId, priority: z.enum(PRIORITIES) }),
@@ -123,6 +129,7 @@ export const propertySchemas: Record<string, z.ZodType<Record<string, unknown>>>
     }),
   'deal.updated': z.looseObject({
     chatId,
+    outcome: z.enum(['won', 'lost']).optional(),
     stage: z.string().max(128).optional(),
     value: z.number().nonnegative().optional(),
     currency: z

@@ -1,0 +1,266 @@
+/**
+ * The conversations read model, fed by the pure conversation engine (src/domain/conversation).
+ *
+ * Events are grouped by thread (one conversation stream: a source chatId, or one contact on one
+ * number). A thread's folded state is stored; events that sort after everything folded so far extend
+ * it (the common case), and a late event, dated before something already folded, re-folds the thread
+ * from all its events. Either way the result depends only on the set of events, so a late message
+ * lands in the cycle it belongs to and `rebuild` gives the same rows.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import {
+  CONTACT_EVENT_TYPES,
+  emptyThread,
+  evolveThread,
+  foldThread,
+  isEngineConversationId,
+  LATEST_CONVERSATION_EVENT_TYPES,
+  ORGANISATION_EVENT_TYPES,
+  threadKeyOf,
+  type ConversationSettings,
+  type ConversationState,
+  type Cycle,
+  type ThreadState,
+  windowClosesAt,
+} from '../domain/conversation/index.js';
+import { compareByEventTime, eventOrderKey, stringProperty, type LedgerEvent } from '../domain/events.js';
+import { eventFromRow } from '../ledger/event-row.js';
+import { chunk } from '../store/chunk.js';
+import type { StoreDialect } from '../store/dialect.js';
+import type { ConversationsTable, CyclesTable, Database } from '../store/schema.js';
+import { conversationSettingsOf, parseWorkspaceSettings } from '../workspaces/settings.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const ENGINE_EVENT_TYPES = new Set([
+  'message.received',
+  'message.sent',
+  ...CONTACT_EVENT_TYPES,
+  ...ORGANISATION_EVENT_TYPES,
+  ...LATEST_CONVERSATION_EVENT_TYPES,
+]);
+
+/**
+ * Whether the conversation engine reads this event. Delivery statuses never change a conversation;
+ * WhatsApp's `sent` status shares the `message.sent` type but carries a `status` property.
+ */
+export const feedsConversations = (event: LedgerEvent) =>
+  ENGINE_EVENT_TYPES.has(event.type) &&
+  !(event.type === 'message.sent' && stringProperty(event.payload.properties, 'status') !== null);
+
+export async function loadConversationSettings(db: Db, workspaceId: string): Promise<ConversationSettings> {
+  const row = await db
+    .selectFrom('workspaces')
+    .select('settings')
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  return conversationSettingsOf(parseWorkspaceSettings(row?.settings ?? '{}'));
+}
+
+export async function projectConversations(
+  db: Db,
+  dialect: StoreDialect,
+  workspaceId: string,
+  events: readonly LedgerEvent[],
+): Promise<void> {
+  const relevant = events.filter(feedsConversations);
+  if (relevant.length === 0) return;
+  const byThread = await groupByThread(db, workspaceId, relevant);
+  if (byThread.size === 0) return;
+  const rows = [...byThread].flatMap(([threadKey, threadEvents]) =>
+    threadEvents.map((event) => ({
+      workspace_id: workspaceId,
+      thread_key: threadKey,
+      position: event.position,
+    })),
+  );
+  for (const part of chunk(rows, Math.floor(dialect.maxParameters / 3)))
+    await db.insertInto('thread_events').values(part).execute();
+
+  const settings = await loadConversationSettings(db, workspaceId);
+  for (const [threadKey, threadEvents] of byThread) {
+    await refreshThread(db, workspaceId, threadKey, threadEvents, settings);
+  }
+}
+
+async function groupByThread(db: Db, workspaceId: string, events: readonly LedgerEvent[]) {
+  const byThread = new Map<string, LedgerEvent[]>();
+  for (const event of events) {
+    let key = threadKeyOf(event);
+    // An event that names only an engine conversation id belongs to that conversation's thread.
+    const conversationId = event.subjects.conversationId;
+    if (key === null && conversationId !== null && isEngineConversationId(conversationId)) {
+      const row = await db
+        .selectFrom('conversations')
+        .select('thread_key')
+        .where('workspace_id', '=', workspaceId)
+        .where('conversation_id', '=', conversationId)
+        .executeTakeFirst();
+      key = row?.thread_key ?? null;
+    }
+    if (key === null) continue;
+    const list = byThread.get(key) ?? [];
+    list.push(event);
+    byThread.set(key, list);
+  }
+  return byThread;
+}
+
+async function refreshThread(
+  db: Db,
+  workspaceId: string,
+  threadKey: string,
+  newEvents: LedgerEvent[],
+  settings: ConversationSettings,
+): Promise<void> {
+  const stored = await db
+    .selectFrom('threads')
+    .select(['state', 'last_order_key'])
+    .where('workspace_id', '=', workspaceId)
+    .where('thread_key', '=', threadKey)
+    .executeTakeFirst();
+  const previous: ThreadState = stored ? (JSON.parse(stored.state) as ThreadState) : emptyThread(threadKey);
+  const sorted = [...newEvents].sort(compareByEventTime);
+  const first = sorted[0] as LedgerEvent;
+  let next: ThreadState;
+  if (stored === undefined || eventOrderKey(first) > stored.last_order_key) {
+    next = sorted.reduce((thread, event) => evolveThread(thread, event, settings), previous);
+  } else {
+    next = foldThread(await threadEvents(db, workspaceId, threadKey), settings);
+  }
+  const lastKey = next.last ? eventOrderKey(next.last) : '';
+  const state = JSON.stringify(next);
+  if (stored) {
+    await db
+      .updateTable('threads')
+      .set({ state, last_order_key: lastKey })
+      .where('workspace_id', '=', workspaceId)
+      .where('thread_key', '=', threadKey)
+      .execute();
+  } else {
+    await db
+      .insertInto('threads')
+      .values({ workspace_id: workspaceId, thread_key: threadKey, state, last_order_key: lastKey })
+      .execute();
+  }
+  await writeConversations(db, workspaceId, threadKey, previous.conversations, next.conversations);
+}
+
+/** Every ledger event of a thread, for a full re-fold. */
+export async function threadEvents(db: Db, workspaceId: string, threadKey: string): Promise<LedgerEvent[]> {
+  const rows = await db
+    .selectFrom('thread_events')
+    .innerJoin('events', 'events.position', 'thread_events.position')
+    .selectAll('events')
+    .where('thread_events.workspace_id', '=', workspaceId)
+    .where('thread_events.thread_key', '=', threadKey)
+    .orderBy('events.position')
+    .execute();
+  return rows.map(eventFromRow);
+}
+
+/** Rewrites only the conversations of the thread whose state changed (usually just the latest one). */
+async function writeConversations(
+  db: Db,
+  workspaceId: string,
+  threadKey: string,
+  before: readonly ConversationState[],
+  after: readonly ConversationState[],
+): Promise<void> {
+  const previous = new Map(
+    before.map((conversation) => [conversation.id as string, JSON.stringify(conversation)]),
+  );
+  const changed = after.filter(
+    (conversation) => previous.get(conversation.id) !== JSON.stringify(conversation),
+  );
+  const kept = new Set(after.map((conversation) => conversation.id as string));
+  const removed = before.map((conversation) => conversation.id as string).filter((id) => !kept.has(id));
+  const stale = [...changed.map((conversation) => conversation.id as string), ...removed];
+  if (stale.length === 0) return;
+  for (const table of ['conversations', 'conversation_tags', 'cycles'] as const) {
+    await db
+      .deleteFrom(table)
+      .where('workspace_id', '=', workspaceId)
+      .where('conversation_id', 'in', stale)
+      .execute();
+  }
+  if (changed.length === 0) return;
+  await db
+    .insertInto('conversations')
+    .values(changed.map((conversation) => conversationRow(workspaceId, conversation)))
+    .execute();
+  const tags = changed.flatMap((conversation) =>
+    conversation.tags.map((tag) => ({
+      workspace_id: workspaceId,
+      conversation_id: conversation.id,
+      thread_key: threadKey,
+      tag,
+    })),
+  );
+  if (tags.length > 0) await db.insertInto('conversation_tags').values(tags).execute();
+  const cycles = changed.flatMap((conversation) =>
+    conversation.cycles.map((cycle) => cycleRow(workspaceId, conversation, cycle)),
+  );
+  for (const part of chunk(cycles, 500)) await db.insertInto('cycles').values(part).execute();
+}
+
+function conversationRow(workspaceId: string, conversation: ConversationState): ConversationsTable {
+  const cycle = conversation.cycles.at(-1);
+  const turn = cycle?.turns.at(-1);
+  const waiting = cycle !== undefined && cycle.end === null && turn !== undefined && turn.replyAt === null;
+  return {
+    workspace_id: workspaceId,
+    conversation_id: conversation.id,
+    thread_key: conversation.threadKey,
+    ordinal: conversation.ordinal,
+    chat_id: conversation.chatId,
+    contact_id: conversation.contactId,
+    channel: conversation.channel,
+    status: conversation.status,
+    owner_type: conversation.owner?.type ?? null,
+    owner_id: conversation.owner?.id ?? null,
+    team_id: conversation.team,
+    priority: conversation.priority,
+    conversation_type: conversation.conversationType,
+    service_mode: conversation.serviceMode,
+    opened_at: conversation.openedAt,
+    last_inbound_at: conversation.lastInboundAt,
+    last_outbound_at: conversation.lastOutboundAt,
+    last_activity_at: conversation.lastActivityAt,
+    waiting_since: waiting ? (turn?.from ?? null) : null,
+    window_closes_at: windowClosesAt(conversation),
+    next_action_due_at: conversation.nextAction?.dueAt ?? null,
+    superseded_by: conversation.supersededBy,
+    cycle_count: conversation.cycles.length,
+    version: conversation.version,
+    state: JSON.stringify(conversation),
+  };
+}
+
+function cycleRow(workspaceId: string, conversation: ConversationState, cycle: Cycle): CyclesTable {
+  return {
+    workspace_id: workspaceId,
+    conversation_id: conversation.id,
+    cycle_index: cycle.index,
+    thread_key: conversation.threadKey,
+    channel: conversation.channel,
+    contact_id: conversation.contactId,
+    started_at: cycle.startedAt,
+    ended_at: cycle.end?.at ?? null,
+    end_status: cycle.end?.status ?? null,
+    owner_id: cycle.end?.owner?.id ?? null,
+    team_id: cycle.end?.team ?? null,
+    first_response_at: cycle.firstHumanReply?.at ?? null,
+    first_response_seconds: cycle.firstHumanReply?.seconds ?? null,
+    first_responder_id: cycle.firstHumanReply?.by ?? null,
+    bot_first_response_seconds: cycle.firstBotReply?.seconds ?? null,
+    resolution_seconds: cycle.resolutionSeconds,
+    reopened: cycle.reopened ? 1 : 0,
+    service: cycle.service,
+    inbound_count: cycle.inboundCount,
+    outbound_count: cycle.outboundCount,
+    handoff_count: cycle.handoffCount,
+    csat_score: cycle.csat?.score ?? null,
+    facts: JSON.stringify(cycle),
+  };
+}
