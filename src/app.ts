@@ -7,16 +7,22 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { keysFilePath, type Config } from './config.js';
 import { buildServer } from './http/server.js';
+import { autoResolveInactive } from './jobs/auto-resolve.js';
+import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { LedgerWriter } from './ledger/writer.js';
 import { migrateToLatest } from './store/migrate.js';
 import { openStore, type Store } from './store/open.js';
 import { createWorkspace, type CreatedWorkspace } from './workspaces/workspaces.js';
+
+/** How often background jobs (auto-resolve) look for due work. */
+const JOBS_INTERVAL_MS = 15_000;
 
 export interface RunningApp {
   url: string;
   store: Store;
   writer: LedgerWriter;
   server: FastifyInstance;
+  scheduler: Scheduler;
   /** The workspace created on this first start, with its keys (null when one existed already). */
   createdWorkspace: CreatedWorkspace | null;
   close(): Promise<void>;
@@ -75,15 +81,24 @@ export async function startApp(
     await store.close();
     throw error;
   }
+  const scheduler = startScheduler(
+    [{ name: 'auto-resolve', run: (now) => autoResolveInactive(store, writer, now) }],
+    {
+      intervalMs: JOBS_INTERVAL_MS,
+      onError: (job, error) => server.log.error({ err: error, job }, 'background job failed'),
+    },
+  );
   let closing: Promise<void> | undefined;
   return {
     url: address,
     store,
     writer,
     server,
+    scheduler,
     createdWorkspace,
     close: () =>
       (closing ??= (async () => {
+        await scheduler.stop();
         await server.close();
         await writer.flush();
         await store.close();

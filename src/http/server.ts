@@ -10,6 +10,7 @@ import { conversationRoutes } from './routes/conversations/index.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { healthRoutes } from './routes/health.js';
 import { quarantineRoutes } from './routes/quarantine.js';
+import { workspaceRoutes } from './routes/workspace.js';
 
 export interface ServerDeps {
   config: Config;
@@ -51,5 +52,6 @@ export function buildServer({ config, store, writer }: ServerDeps): FastifyInsta
   quarantineRoutes(app, { store, writer, keys, limits });
   eventTypeRoutes(app, { store, keys });
   conversationRoutes(app, { db: store.db, writer, keys });
+  workspaceRoutes(app, { store, writer, keys });
   return app;
 }
