@@ -51,7 +51,7 @@ export function buildServer({ config, store, writer }: ServerDeps): FastifyInsta
   captureRoutes(app, { writer, keys, limits, maxBodyBytes: config.maxBodyBytes });
   quarantineRoutes(app, { store, writer, keys, limits });
   eventTypeRoutes(app, { store, keys });
-  conversationRoutes(app, { db: store.db, writer, keys });
+  conversationRoutes(app, { store, writer, keys });
   workspaceRoutes(app, { store, writer, keys });
   return app;
 }

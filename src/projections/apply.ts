@@ -3,10 +3,10 @@
  * never behind or ahead of the ledger. Each projection loads the rows the batch touches, folds the
  * events through its pure reducer and writes the changed rows back in one upsert.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { LedgerEvent } from '../domain/events.js';
 import type { StoreDialect } from '../store/dialect.js';
-import type { ContactRow, Database, MessageRow } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
 import { chunk } from '../store/chunk.js';
 import { evolveContact } from './contacts.js';
 import { projectConversations } from './conversations.js';
@@ -21,81 +21,79 @@ export async function applyProjections(
   events: readonly LedgerEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  await projectContacts(db, dialect, workspaceId, events);
-  await projectMessages(db, dialect, workspaceId, events);
+  await projectKeyed(db, dialect, workspaceId, events, contactsProjection);
+  await projectKeyed(db, dialect, workspaceId, events, messagesProjection);
   await projectEventTypes(db, dialect, workspaceId, events);
   await projectConversations(db, dialect, workspaceId, events);
 }
 
-/** Folds events into rows keyed by id, starting from the stored rows. */
-function fold<Row>(
-  stored: Map<string, Row>,
-  events: readonly LedgerEvent[],
-  keyOf: (event: LedgerEvent) => string,
-  evolve: (row: Row | undefined, event: LedgerEvent) => Row,
-): Row[] {
-  const changed = new Map<string, Row>();
-  for (const event of events) {
-    const id = keyOf(event);
-    changed.set(id, evolve(changed.get(id) ?? stored.get(id), event));
-  }
-  return [...changed.values()];
+/** A read model with one row per id, folded by a pure reducer (contacts: per customer; messages: per message). */
+interface KeyedProjection<T extends 'contacts' | 'messages'> {
+  table: T;
+  keyColumn: 'contact_id' | 'message_id';
+  /** The row id an event concerns, or null when it concerns none. */
+  keyOf(event: LedgerEvent): string | null;
+  evolve(
+    row: Selectable<Database[T]> | undefined,
+    workspaceId: string,
+    event: LedgerEvent,
+  ): Selectable<Database[T]>;
 }
 
-async function projectContacts(
+const contactsProjection: KeyedProjection<'contacts'> = {
+  table: 'contacts',
+  keyColumn: 'contact_id',
+  keyOf: (event) => event.subjects.contactId,
+  evolve: evolveContact,
+};
+
+const messagesProjection: KeyedProjection<'messages'> = {
+  table: 'messages',
+  keyColumn: 'message_id',
+  keyOf: (event) => (isMessageEvent(event) ? event.subjects.messageId : null),
+  evolve: evolveMessage,
+};
+
+/** Loads the rows the events touch, folds the events into them, and upserts the changed rows. */
+async function projectKeyed<T extends 'contacts' | 'messages'>(
   db: Db,
   dialect: StoreDialect,
   workspaceId: string,
   events: readonly LedgerEvent[],
+  projection: KeyedProjection<T>,
 ) {
-  const relevant = events.filter((event) => event.subjects.contactId !== null);
+  const relevant = events.filter((event) => projection.keyOf(event) !== null);
   if (relevant.length === 0) return;
-  const ids = [...new Set(relevant.map((event) => event.subjects.contactId as string))];
-  const stored = new Map<string, ContactRow>();
-  for (const part of chunk(ids, dialect.maxParameters - 1)) {
-    const rows = await db
-      .selectFrom('contacts')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('contact_id', 'in', part)
-      .execute();
-    for (const row of rows) stored.set(row.contact_id, row);
+  const ids = [...new Set(relevant.map((event) => projection.keyOf(event) as string))];
+  const stored = await rowsByKey(db, dialect, projection.table, projection.keyColumn, workspaceId, ids);
+  const changed = new Map<string, Selectable<Database[T]>>();
+  for (const event of relevant) {
+    const id = projection.keyOf(event) as string;
+    changed.set(id, projection.evolve(changed.get(id) ?? stored.get(id), workspaceId, event));
   }
-  const rows = fold(
-    stored,
-    relevant,
-    (event) => event.subjects.contactId as string,
-    (row, event) => evolveContact(row, workspaceId, event),
-  );
-  await upsert(db, dialect, 'contacts', ['workspace_id', 'contact_id'], rows);
+  await upsert(db, dialect, projection.table, ['workspace_id', projection.keyColumn], [...changed.values()]);
 }
 
-async function projectMessages(
+/** The workspace's rows of `table` whose `keyColumn` is one of `ids`, by id, in parameter-sized chunks. */
+export async function rowsByKey<T extends 'contacts' | 'messages'>(
   db: Db,
   dialect: StoreDialect,
+  table: T,
+  keyColumn: 'contact_id' | 'message_id',
   workspaceId: string,
-  events: readonly LedgerEvent[],
-) {
-  const relevant = events.filter(isMessageEvent);
-  if (relevant.length === 0) return;
-  const ids = [...new Set(relevant.map((event) => event.subjects.messageId as string))];
-  const stored = new Map<string, MessageRow>();
+  ids: readonly string[],
+): Promise<Map<string, Selectable<Database[T]>>> {
+  const found = new Map<string, Selectable<Database[T]>>();
   for (const part of chunk(ids, dialect.maxParameters - 1)) {
-    const rows = await db
-      .selectFrom('messages')
+    const rows = (await db
+      .selectFrom(table as 'contacts')
       .selectAll()
       .where('workspace_id', '=', workspaceId)
-      .where('message_id', 'in', part)
-      .execute();
-    for (const row of rows) stored.set(row.message_id, row);
+      .where(keyColumn as 'contact_id', 'in', part)
+      .execute()) as unknown as Selectable<Database[T]>[];
+    for (const row of rows) found.set((row as Record<string, string>)[keyColumn] as string, row);
   }
-  const rows = fold(
-    stored,
-    relevant,
-    (event) => event.subjects.messageId as string,
-    (row, event) => evolveMessage(row, workspaceId, event),
-  );
-  await upsert(db, dialect, 'messages', ['workspace_id', 'message_id'], rows);
+  return found;
 }
 
 async function projectEventTypes(

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import {
   decide,
@@ -16,7 +15,7 @@ import {
 import type { NewEvent } from '../../../domain/events.js';
 import { AppError } from '../../../errors.js';
 import type { LedgerWriter } from '../../../ledger/writer.js';
-import type { Database } from '../../../store/schema.js';
+import type { Store } from '../../../store/open.js';
 import { actorOfRequest, type KeyResolver } from '../../auth.js';
 import { parseOrThrow } from '../quarantine.js';
 import { getConversation } from './get-conversation.js';
@@ -132,10 +131,10 @@ const COMMANDS = [
   },
 ] as const;
 
-type Deps = { db: Kysely<Database>; writer: LedgerWriter; keys: KeyResolver };
+type Deps = { store: Store; writer: LedgerWriter; keys: KeyResolver };
 
 export async function runCommand(
-  deps: Pick<Deps, 'db' | 'writer'>,
+  deps: Pick<Deps, 'store' | 'writer'>,
   request: FastifyRequest,
   conversationId: string,
   command: ConversationCommand,
@@ -176,7 +175,7 @@ export async function runCommand(
       409,
     );
   }
-  return getConversation(deps.db, workspaceId, conversationId, now);
+  return getConversation(deps.store, workspaceId, conversationId, now);
 }
 
 export function conversationCommandRoutes(app: FastifyInstance, deps: Deps) {

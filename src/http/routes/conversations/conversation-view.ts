@@ -1,5 +1,19 @@
 import { windowOpen, type ConversationState } from '../../../domain/conversation/index.js';
-import type { ConversationRow } from '../../../store/schema.js';
+import type { Kysely } from 'kysely';
+import type { ConversationRow, Database } from '../../../store/schema.js';
+
+/** The workspace's conversations joined with their contact's phone and name (lists and detail). */
+export const conversationsWithContact = (db: Kysely<Database>, workspaceId: string) =>
+  db
+    .selectFrom('conversations')
+    .leftJoin('contacts', (join) =>
+      join
+        .onRef('contacts.workspace_id', '=', 'conversations.workspace_id')
+        .onRef('contacts.contact_id', '=', 'conversations.contact_id'),
+    )
+    .selectAll('conversations')
+    .select(['contacts.phone as contact_phone', 'contacts.name as contact_name'])
+    .where('conversations.workspace_id', '=', workspaceId);
 
 const iso = (time: number | null | undefined) =>
   time === null || time === undefined ? null : new Date(time).toISOString();

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { isEngineConversationId, type ConversationState } from '../../../domain/conversation/index.js';
 import type { LedgerEvent } from '../../../domain/events.js';
 import { AppError } from '../../../errors.js';
 import { threadEvents } from '../../../projections/conversations.js';
-import { chunk } from '../../../store/chunk.js';
-import type { Database, MessageRow } from '../../../store/schema.js';
+import { rowsByKey } from '../../../projections/apply.js';
+import type { Store } from '../../../store/open.js';
+import type { MessageRow } from '../../../store/schema.js';
 import type { KeyResolver } from '../../auth.js';
-import { conversationView } from './conversation-view.js';
+import { conversationsWithContact, conversationView } from './conversation-view.js';
 
 const iso = (time: number | null) => (time === null ? null : new Date(time).toISOString());
 
@@ -40,21 +40,13 @@ function eventsOfConversation(
 }
 
 export async function getConversation(
-  db: Kysely<Database>,
+  store: Store,
   workspaceId: string,
   conversationId: string,
   now: number,
 ) {
-  const row = await db
-    .selectFrom('conversations')
-    .leftJoin('contacts', (join) =>
-      join
-        .onRef('contacts.workspace_id', '=', 'conversations.workspace_id')
-        .onRef('contacts.contact_id', '=', 'conversations.contact_id'),
-    )
-    .selectAll('conversations')
-    .select(['contacts.phone as contact_phone', 'contacts.name as contact_name'])
-    .where('conversations.workspace_id', '=', workspaceId)
+  const db = store.db;
+  const row = await conversationsWithContact(db, workspaceId)
     .where('conversations.conversation_id', '=', conversationId)
     .executeTakeFirst();
   if (!row) throw new AppError('not_found', `no conversation ${conversationId}`, 404);
@@ -78,16 +70,14 @@ export async function getConversation(
         .filter((id): id is NonNullable<typeof id> => id !== null),
     ),
   ];
-  const messages = new Map<string, MessageRow>();
-  for (const part of chunk(messageIds, 1000)) {
-    const rows = await db
-      .selectFrom('messages')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('message_id', 'in', part)
-      .execute();
-    for (const message of rows) messages.set(message.message_id, message);
-  }
+  const messages = await rowsByKey(
+    store.db,
+    store.dialect,
+    'messages',
+    'message_id',
+    workspaceId,
+    messageIds,
+  );
   return {
     conversation: conversationView(
       row,
@@ -110,13 +100,10 @@ export async function getConversation(
   };
 }
 
-export function getConversationRoute(
-  app: FastifyInstance,
-  deps: { db: Kysely<Database>; keys: KeyResolver },
-) {
+export function getConversationRoute(app: FastifyInstance, deps: { store: Store; keys: KeyResolver }) {
   app.get<{ Params: { id: string } }>(
     '/api/v1/conversations/:id',
     { preHandler: deps.keys.require('secret') },
-    async (request) => getConversation(deps.db, request.workspace.id, request.params.id, Date.now()),
+    async (request) => getConversation(deps.store, request.workspace.id, request.params.id, Date.now()),
   );
 }

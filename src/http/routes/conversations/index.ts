@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { LedgerWriter } from '../../../ledger/writer.js';
-import type { Database } from '../../../store/schema.js';
+import type { Store } from '../../../store/open.js';
 import type { KeyResolver } from '../../auth.js';
 import { conversationCommandRoutes } from './conversation-commands.js';
 import { getConversationRoute } from './get-conversation.js';
@@ -9,9 +8,9 @@ import { listConversationsRoute } from './list-conversations.js';
 
 export function conversationRoutes(
   app: FastifyInstance,
-  deps: { db: Kysely<Database>; writer: LedgerWriter; keys: KeyResolver },
+  deps: { store: Store; writer: LedgerWriter; keys: KeyResolver },
 ) {
-  listConversationsRoute(app, deps);
+  listConversationsRoute(app, { db: deps.store.db, keys: deps.keys });
   getConversationRoute(app, deps);
   conversationCommandRoutes(app, deps);
 }

@@ -6,7 +6,7 @@ import type { Database } from '../../../store/schema.js';
 import type { KeyResolver } from '../../auth.js';
 import { decodeCursor, encodeCursor } from '../../cursor.js';
 import { parseOrThrow } from '../quarantine.js';
-import { conversationView } from './conversation-view.js';
+import { conversationsWithContact, conversationView } from './conversation-view.js';
 
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 const list = z.string().transform((value) =>
@@ -51,16 +51,7 @@ export async function listConversations(
   now: number,
 ) {
   const sortColumn = SORT_COLUMNS[query.sort];
-  let select = db
-    .selectFrom('conversations')
-    .leftJoin('contacts', (join) =>
-      join
-        .onRef('contacts.workspace_id', '=', 'conversations.workspace_id')
-        .onRef('contacts.contact_id', '=', 'conversations.contact_id'),
-    )
-    .selectAll('conversations')
-    .select(['contacts.phone as contact_phone', 'contacts.name as contact_name'])
-    .where('conversations.workspace_id', '=', workspaceId);
+  let select = conversationsWithContact(db, workspaceId);
   if (query.status) select = select.where('conversations.status', 'in', query.status);
   if (query.owner) select = select.where('conversations.owner_id', '=', query.owner);
   if (query.team) select = select.where('conversations.team_id', '=', query.team);
