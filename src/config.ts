@@ -119,6 +119,20 @@ export const CONFIG_KEYS = {
     min: 1,
     help: 'Most events written in one ledger transaction when concurrent requests are committed together.',
   }),
+  secretsKey: key({
+    env: 'CHATLEDGER_SECRETS_KEY',
+    flag: 'secrets-key',
+    kind: 'string',
+    default: undefined,
+    help: 'Encrypts channel secrets (app secret, verify token, access token) at rest with AES-256-GCM. Unset: they are stored in plain text. Keep it: secrets written with a key cannot be read without it.',
+  }),
+  whatsappGraphUrl: key({
+    env: 'WHATSAPP_GRAPH_URL',
+    flag: 'whatsapp-graph-url',
+    kind: 'string',
+    default: 'https://graph.facebook.com/v26.0',
+    help: 'Graph API base URL (with version) for WhatsApp channels that set none; point it at a local fake for tests or the sandbox.',
+  }),
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -15,6 +15,7 @@ import { openMigratedStore, startApp } from '../app.js';
 import type { Store } from '../store/open.js';
 import { createWorkspace, listWorkspaces } from '../workspaces/workspaces.js';
 import { addConfigOptions, configFromOptions, STORAGE_KEYS } from './options.js';
+import { addChannelCommands } from './channel-commands.js';
 import { progressBar } from './progress.js';
 
 const ALL_KEYS = Object.keys(CONFIG_KEYS) as ConfigKey[];
@@ -239,6 +240,7 @@ export function buildCli(): Command {
             .join('\n') || 'nothing to replay',
         );
     });
+  addChannelCommands(program);
   return program;
 }
 

@@ -5,6 +5,9 @@ import type { LedgerWriter } from '../ledger/writer.js';
 import type { Store } from '../store/open.js';
 import { KeyResolver } from './auth.js';
 import { installErrorHandler } from './errors.js';
+import { ChannelService, channelServiceOptionsOf } from '../channels/channel-service.js';
+import { channelRoutes } from './routes/channels.js';
+import { whatsappWebhookRoutes } from './routes/whatsapp-webhook.js';
 import { captureRoutes } from './routes/capture.js';
 import { conversationRoutes } from './routes/conversations/index.js';
 import { eventTypeRoutes } from './routes/event-types.js';
@@ -53,5 +56,8 @@ export function buildServer({ config, store, writer }: ServerDeps): FastifyInsta
   eventTypeRoutes(app, { store, keys });
   conversationRoutes(app, { store, writer, keys });
   workspaceRoutes(app, { store, writer, keys });
+  const channels = new ChannelService(store, channelServiceOptionsOf(config));
+  channelRoutes(app, { channels, keys });
+  whatsappWebhookRoutes(app, { channels, writer, db: store.db, maxBodyBytes: config.maxBodyBytes });
   return app;
 }

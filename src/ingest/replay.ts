@@ -5,11 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { EventSource } from '../domain/events.js';
+import type { EventSource, NewEvent } from '../domain/events.js';
 import type { LedgerWriter } from '../ledger/writer.js';
 import type { Database, QuarantineRow } from '../store/schema.js';
 import { prepareCaptureEvent, type Prepared } from './capture/prepare-event.js';
 import type { CaptureLimits } from './capture/capture-batch.js';
+import { whatsappPreparer } from './whatsapp/replay-preparer.js';
 
 export interface ReplayResult {
   id: string;
@@ -19,8 +20,19 @@ export interface ReplayResult {
   eventId?: string;
 }
 
+/** A WhatsApp item may stand for several events (a message and its sender's profile): all or none. */
+export type PreparedEvents = { ok: true; events: NewEvent[] };
+export interface ReplayContext {
+  db: Kysely<Database>;
+  workspaceId: string;
+}
+
 /** How to prepare a quarantined item again, by the source it came from. */
-export type Preparer = (row: QuarantineRow, limits: CaptureLimits) => Prepared;
+export type Preparer = (
+  row: QuarantineRow,
+  limits: CaptureLimits,
+  context: ReplayContext,
+) => Prepared | PreparedEvents | Promise<Prepared | PreparedEvents>;
 
 export const capturePreparer: Preparer = (row, limits) => {
   const envelope = JSON.parse(row.envelope) as { sentAt?: string };
@@ -39,7 +51,11 @@ export async function replayQuarantine(
   workspaceId: string,
   ids: readonly string[] | 'all',
   limits: CaptureLimits,
-  preparers: Partial<Record<EventSource, Preparer>> = { capture: capturePreparer, import: capturePreparer },
+  preparers: Partial<Record<EventSource, Preparer>> = {
+    capture: capturePreparer,
+    import: capturePreparer,
+    whatsapp: whatsappPreparer,
+  },
 ): Promise<ReplayResult[]> {
   let query = db
     .selectFrom('quarantine')
@@ -54,8 +70,8 @@ export async function replayQuarantine(
   const results: ReplayResult[] = [];
   for (const row of rows) {
     const prepare = preparers[row.source as EventSource];
-    const prepared: Prepared = prepare
-      ? prepare(row, limits)
+    const prepared: Prepared | PreparedEvents = prepare
+      ? await prepare(row, limits, { db, workspaceId })
       : { ok: false, code: 'replay_unsupported', message: `no replay for source ${row.source}` };
     if (!prepared.ok) {
       await db
@@ -66,8 +82,12 @@ export async function replayQuarantine(
       results.push({ id: row.id, status: 'still_rejected', code: prepared.code, message: prepared.message });
       continue;
     }
-    const outcome = await writer.append(workspaceId, [prepared.event]);
+    const outcome = await writer.append(
+      workspaceId,
+      'events' in prepared ? prepared.events : [prepared.event],
+    );
     const result = outcome.results[0];
+    const allDuplicates = outcome.results.every((each) => each.status === 'duplicate');
     // Marked after the append commits: if we stop in between, the next replay finds a duplicate and marks it.
     await db
       .updateTable('quarantine')
@@ -81,7 +101,7 @@ export async function replayQuarantine(
       .execute();
     results.push({
       id: row.id,
-      status: result?.status === 'duplicate' ? 'duplicate' : 'replayed',
+      status: result && allDuplicates ? 'duplicate' : 'replayed',
       ...(result ? { eventId: result.eventId } : {}),
     });
   }

@@ -2,12 +2,14 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Store } from './open.js';
 import { ledgerMigration } from './migrations/0001-ledger.js';
 import { conversationsMigration } from './migrations/0002-conversations.js';
+import { channelsMigration } from './migrations/0003-channels.js';
 
 /** Migrations in code, named so they sort in the order they must run. */
 function migrationsFor(store: Store): Record<string, Migration> {
   return {
     '0001-ledger': ledgerMigration(store.dialect),
     '0002-conversations': conversationsMigration(store.dialect),
+    '0003-channels': channelsMigration(store.dialect),
   };
 }
 

@@ -213,6 +213,44 @@ export interface CyclesTable {
   facts: string;
 }
 
+/**
+ * A WhatsApp business number of a workspace (Cloud API `phone_number_id`) and what chatledger needs to hear
+ * from it and answer through it. Secret columns hold `SecretBox` values: `plain:<text>`, or AES-256-GCM
+ * ciphertext when `CHATLEDGER_SECRETS_KEY` is set (src/channels/secret-box.ts).
+ */
+export interface ChannelsTable {
+  /** `ch_<random>`; names the webhook URL `/webhooks/whatsapp/<id>`. */
+  id: string;
+  workspace_id: string;
+  /** Always `whatsapp` for now. */
+  kind: string;
+  name: string | null;
+  phone_number_id: string;
+  /** Meta app secret: the HMAC key of `X-Hub-Signature-256`. */
+  app_secret: string;
+  /** The token typed in the App Dashboard, echoed in the verification handshake. */
+  verify_token: string;
+  /** Graph API access token for sending; null when the channel only receives. */
+  access_token: string | null;
+  /** Graph API base URL; null uses `WHATSAPP_GRAPH_URL`. */
+  graph_url: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Webhook counters per channel, added to from each node's memory every few seconds (src/channels/channel-stats.ts). */
+export interface ChannelStatsTable {
+  workspace_id: string;
+  channel_id: string;
+  signatures_rejected: number;
+  notifications_accepted: number;
+  events_stored: number;
+  events_duplicate: number;
+  items_quarantined: number;
+  last_notification_at: number | null;
+  last_signature_rejected_at: number | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -227,6 +265,8 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_tags: ConversationTagsTable;
   cycles: CyclesTable;
+  channels: ChannelsTable;
+  channel_stats: ChannelStatsTable;
 }
 
 export type EventRow = Selectable<EventsTable>;
@@ -236,6 +276,8 @@ export type MessageRow = Selectable<MessagesTable>;
 export type QuarantineRow = Selectable<QuarantineTable>;
 export type ConversationRow = Selectable<ConversationsTable>;
 export type CycleRow = Selectable<CyclesTable>;
+export type ChannelRow = Selectable<ChannelsTable>;
+export type ChannelStatsRow = Selectable<ChannelStatsTable>;
 
 /** Tables derived from the ledger: `chatledger rebuild` empties and refills exactly these. */
 export const PROJECTION_TABLES = [
