@@ -54,10 +54,10 @@ export function buildServer({ config, store, writer }: ServerDeps): FastifyInsta
   captureRoutes(app, { writer, keys, limits, maxBodyBytes: config.maxBodyBytes });
   quarantineRoutes(app, { store, writer, keys, limits });
   eventTypeRoutes(app, { store, keys });
-  conversationRoutes(app, { store, writer, keys });
   workspaceRoutes(app, { store, writer, keys });
   const channels = new ChannelService(store, channelServiceOptionsOf(config));
   channelRoutes(app, { channels, keys });
+  conversationRoutes(app, { store, writer, keys, channels });
   whatsappWebhookRoutes(app, { channels, writer, db: store.db, maxBodyBytes: config.maxBodyBytes });
   return app;
 }
