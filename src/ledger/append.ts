@@ -7,6 +7,7 @@ import type { Transaction } from 'kysely';
 import type { LedgerEvent, NewEvent } from '../domain/events.js';
 import { asWorkspaceId } from '../domain/ids.js';
 import { applyProjections } from '../projections/apply.js';
+import { insertRows } from '../store/bulk-insert.js';
 import { chunk } from '../store/chunk.js';
 import type { StoreDialect } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
@@ -23,8 +24,6 @@ export interface AppendOutcome {
   stored: LedgerEvent[];
   quarantineIds: string[];
 }
-
-const EVENT_COLUMNS = 18;
 
 export async function appendInTransaction(
   trx: Transaction<Database>,
@@ -53,10 +52,10 @@ export async function appendInTransaction(
   }
 
   const positions = new Map<number, number>();
-  for (const part of chunk(rows, Math.floor(dialect.maxParameters / EVENT_COLUMNS))) {
-    const inserted = await trx.insertInto('events').values(part).returning(['seq', 'position']).execute();
-    for (const { seq, position } of inserted) positions.set(seq, position);
-  }
+  const inserted = await insertRows<{ seq: number; position: number }>(trx, dialect, 'events', rows, {
+    returning: ['seq', 'position'],
+  });
+  for (const { seq, position } of inserted) positions.set(Number(seq), Number(position));
   if (rows.length > 0) {
     await trx
       .updateTable('ledger_heads')

@@ -7,6 +7,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { LedgerEvent } from '../domain/events.js';
 import type { StoreDialect } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
+import { insertRows } from '../store/bulk-insert.js';
 import { chunk } from '../store/chunk.js';
 import { evolveContact } from './contacts.js';
 import { projectConversations } from './conversations.js';
@@ -71,7 +72,9 @@ async function projectKeyed<T extends 'contacts' | 'messages'>(
     const id = projection.keyOf(event) as string;
     changed.set(id, projection.evolve(changed.get(id) ?? stored.get(id), workspaceId, event));
   }
-  await upsert(db, dialect, projection.table, ['workspace_id', projection.keyColumn], [...changed.values()]);
+  await insertRows(db, dialect, projection.table, [...changed.values()], {
+    onConflict: { columns: ['workspace_id', projection.keyColumn], update: 'all' },
+  });
 }
 
 /** The workspace's rows of `table` whose `keyColumn` is one of `ids`, by id, in parameter-sized chunks. */
@@ -134,36 +137,6 @@ async function projectEventTypes(
             'excluded.last_seen_at',
           ]),
         })),
-      )
-      .execute();
-  }
-}
-
-/** INSERT … ON CONFLICT (key) DO UPDATE SET every other column = excluded, in parameter-sized chunks. */
-async function upsert<T extends 'contacts' | 'messages'>(
-  db: Db,
-  dialect: StoreDialect,
-  table: T,
-  keyColumns: string[],
-  rows: readonly object[],
-): Promise<void> {
-  const first = rows[0];
-  if (!first) return;
-  const columns = Object.keys(first);
-  const updated = columns.filter((column) => !keyColumns.includes(column));
-  for (const part of chunk(rows, Math.floor(dialect.maxParameters / columns.length))) {
-    await db
-      .insertInto(table)
-      .values(part as never)
-      .onConflict((conflict) =>
-        conflict
-          .columns(keyColumns as never)
-          .doUpdateSet(
-            (eb) =>
-              Object.fromEntries(
-                updated.map((column) => [column, eb.ref(`excluded.${column}` as never)]),
-              ) as never,
-          ),
       )
       .execute();
   }

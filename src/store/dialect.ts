@@ -19,6 +19,8 @@ export interface StoreDialect {
   dropAppendOnlyTriggers(table: string): string[];
   /** Largest number of bound parameters one statement may carry. */
   readonly maxParameters: number;
+  /** The n-th (1-based) bound-parameter placeholder in raw SQL: `?` in SQLite, `$n` in PostgreSQL. */
+  placeholder(index: number): string;
   /** The two-argument smallest/largest-of functions (`min(a, b)` in SQLite, `least(a, b)` in PostgreSQL). */
   readonly leastFunction: 'min' | 'least';
   readonly greatestFunction: 'max' | 'greatest';
@@ -42,6 +44,7 @@ export const sqliteDialect: StoreDialect = {
   ],
   // SQLite's default SQLITE_MAX_VARIABLE_NUMBER since 3.32.
   maxParameters: 32_766,
+  placeholder: () => '?',
   leastFunction: 'min',
   greatestFunction: 'max',
 };
@@ -66,6 +69,7 @@ export const postgresDialect: StoreDialect = {
   ],
   // The wire protocol counts parameters in 16 bits.
   maxParameters: 65_535,
+  placeholder: (index) => `$${index}`,
   leastFunction: 'least',
   greatestFunction: 'greatest',
 };

@@ -42,12 +42,32 @@ function openSqlite(dbPath: string, synchronous: string): Store {
   database.pragma(`synchronous = ${synchronous.toUpperCase()}`);
   // A CLI command (verify, quarantine replay) may run beside the server: wait for its lock, don't fail.
   database.pragma('busy_timeout = 10000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return {
     db,
     dialect: sqliteDialect,
     location: path.resolve(dbPath),
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely's SQLite driver prepares every query it runs; preparing costs as much as running a small
+ * insert. The ledger's hot path repeats the same few statements, so prepared statements are kept by
+ * SQL text (least recently used out first). Reusing one is safe: the driver runs one query at a time.
+ */
+function withStatementCache(database: SqliteDatabase.Database, capacity = 500) {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sqlText: string) {
+      let statement = statements.get(sqlText);
+      if (statement) statements.delete(sqlText);
+      else statement = database.prepare(sqlText);
+      statements.set(sqlText, statement);
+      if (statements.size > capacity) statements.delete(statements.keys().next().value as string);
+      return statement;
+    },
   };
 }
 

@@ -17,6 +17,9 @@ export function captureRoutes(
         receivedAt: Date.now(),
         source: 'capture',
         limits: deps.limits,
+        ...(request.headers['content-length']
+          ? { bodyBytes: Number(request.headers['content-length']) }
+          : {}),
       }),
     );
   }

@@ -28,6 +28,8 @@ export interface CaptureRequest {
   receivedAt: number;
   source: EventSource;
   limits: CaptureLimits;
+  /** Size of the request body, when known: a body within the event limit holds no event over it. */
+  bodyBytes?: number;
 }
 
 /** `{batch: [...], sentAt?}`, or a single event object, which is a batch of one. */
@@ -65,6 +67,7 @@ export async function captureBatch(writer: LedgerWriter, request: CaptureRequest
       receivedAt: request.receivedAt,
       batchSentAt: sentAt,
       ...request.limits,
+      withinEventLimit: request.bodyBytes !== undefined && request.bodyBytes <= request.limits.maxEventBytes,
       newEventId: randomUUID,
     });
     if (prepared.ok) {

@@ -25,6 +25,8 @@ export interface CaptureContext {
   /** The batch's own `sentAt`, used when an event has none. */
   batchSentAt?: string | undefined;
   maxEventBytes: number;
+  /** The whole request is no larger than `maxEventBytes`, so no event in it can be: skip measuring each. */
+  withinEventLimit?: boolean;
   maxFutureMs: number;
   newEventId: () => string;
 }
@@ -35,9 +37,11 @@ export type Prepared = { ok: true; event: NewEvent } | Rejection;
 const reject = (code: string, message: string): Rejection => ({ ok: false, code, message });
 
 export function prepareCaptureEvent(raw: unknown, context: CaptureContext): Prepared {
-  const size = Buffer.byteLength(JSON.stringify(raw) ?? '');
-  if (size > context.maxEventBytes) {
-    return reject('event_too_large', `the event is ${size} bytes; the limit is ${context.maxEventBytes}`);
+  if (!context.withinEventLimit) {
+    const size = Buffer.byteLength(JSON.stringify(raw) ?? '');
+    if (size > context.maxEventBytes) {
+      return reject('event_too_large', `the event is ${size} bytes; the limit is ${context.maxEventBytes}`);
+    }
   }
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) return reject('invalid_event', describeIssues(envelope.error));
