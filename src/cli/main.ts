@@ -16,6 +16,7 @@ import type { Store } from '../store/open.js';
 import { createWorkspace, listWorkspaces } from '../workspaces/workspaces.js';
 import { addConfigOptions, configFromOptions, STORAGE_KEYS } from './options.js';
 import { addChannelCommands } from './channel-commands.js';
+import { addDemoCommand } from './demo-command.js';
 import { progressBar } from './progress.js';
 
 const ALL_KEYS = Object.keys(CONFIG_KEYS) as ConfigKey[];
@@ -241,6 +242,7 @@ export function buildCli(): Command {
         );
     });
   addChannelCommands(program);
+  addDemoCommand(program);
   return program;
 }
 

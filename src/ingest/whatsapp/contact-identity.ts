@@ -12,17 +12,23 @@
  * So the same person can reach us first with a phone and later with only a BSUID: every event keeps both ids
  * (when known) so the contacts projection can link them.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
-
 import { asContactId, type ContactId } from '../../domain/ids.js';
+import { describeContactId, normalizeContactId } from '../../domain/phone.js';
 
 const WA_ID_PATTERN = /^\+?(\d{6,15})$/;
 const BSUID_PATTERN = /^([A-Z]{2})\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
 
-/** `+<digits>` for a `wa_id`/`from`/`recipient_id` phone number, undefined when it is not one. */
+/**
+ * The E.164 contact id of a `wa_id`/`from`/`recipient_id` phone number, normalised exactly as the capture
+ * API normalises `userId` (so both name one customer alike, e.g. Mexico's `521…` wa_ids become `+52…`);
+ * a number libphonenumber does not know is kept as `+<digits>` (WhatsApp is the authority on its users).
+ * Undefined when it is not a phone number.
+ */
 export function contactIdFromWaId(waId: string | undefined): ContactId | undefined {
   const digits = waId === undefined ? undefined : WA_ID_PATTERN.exec(waId)?.[1];
-  return digits === undefined ? undefined : asContactId(`+${digits}`);
+  if (digits === undefined) return undefined;
+  const normalised = normalizeContactId(`+${digits}`);
+  return normalised.ok ? normalised.identity.contactId : asContactId(`+${digits}`);
 }
 
 /** The BSUID as the contact id. Meta's format is checked loosely (no spaces, bounded length) to survive change. */
@@ -37,7 +43,7 @@ export function contactIdFromUserId(userId: string | undefined): ContactId | und
  */
 export function countryOfContact(contactId: string, fallback?: string): string | undefined {
   if (contactId.startsWith('+')) {
-    const country = parsePhoneNumberFromString(contactId)?.country;
+    const country = describeContactId(contactId).country;
     if (country) return country;
   } else {
     const prefix = BSUID_PATTERN.exec(contactId)?.[1];

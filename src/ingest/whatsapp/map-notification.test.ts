@@ -332,11 +332,11 @@ describe('system message: user changed number', () => {
     const [event] = result.events as [NewEvent];
     expect(event.idempotencyKey).toMatch(/^contact\.updated:wamid\./);
     expect(event.eventTime).toBe(1780651020 * 1000);
-    expect(event.subjects).toEqual({ contactId: '+5215512345678', conversationId: null, messageId: null });
+    expect(event.subjects).toEqual({ contactId: '+525512345678', conversationId: null, messageId: null });
     expect(props(event)).toMatchObject({
       change: 'user_changed_number',
-      previousContactId: '+5215512345678',
-      newContactId: '+5215598765432',
+      previousContactId: '+525512345678',
+      newContactId: '+525598765432',
       previousWaId: '5215512345678',
       newWaId: '5215598765432',
     });
@@ -370,7 +370,7 @@ describe('system message: user changed number', () => {
       { type: 'customer_changed_number', new_wa_id: '5215598765432' },
       { from: '5215512345678' },
     );
-    expect(legacy.events[0]?.payload.properties).toMatchObject({ newContactId: '+5215598765432' });
+    expect(legacy.events[0]?.payload.properties).toMatchObject({ newContactId: '+525598765432' });
 
     const bsuid = system(
       { type: 'user_changed_user_id', user_id: 'MX.222', previous_user_id: 'MX.111' },
@@ -408,7 +408,7 @@ describe('statuses', () => {
   it('sent: pricing {billable, model, category, type} and conversation {id, originType, expiresAt}', () => {
     const event = status('status-sent.json', 'message.sent');
     expect(event.eventTime).toBe(1780651200 * 1000);
-    expect(event.subjects.contactId).toBe('+5215512345678');
+    expect(event.subjects.contactId).toBe('+525512345678');
     expect(props(event)).toMatchObject({
       status: 'sent',
       recipientId: '5215512345678',
