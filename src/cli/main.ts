@@ -17,6 +17,7 @@ import { createWorkspace, listWorkspaces } from '../workspaces/workspaces.js';
 import { addConfigOptions, configFromOptions, STORAGE_KEYS } from './options.js';
 import { addChannelCommands } from './channel-commands.js';
 import { addDemoCommand } from './demo-command.js';
+import { addExportCommand } from './export-command.js';
 import { progressBar } from './progress.js';
 
 const ALL_KEYS = Object.keys(CONFIG_KEYS) as ConfigKey[];
@@ -243,6 +244,7 @@ export function buildCli(): Command {
     });
   addChannelCommands(program);
   addDemoCommand(program);
+  addExportCommand(program);
   return program;
 }
 

@@ -12,6 +12,7 @@ import { captureRoutes } from './routes/capture.js';
 import { conversationRoutes } from './routes/conversations/index.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics/index.js';
 import { quarantineRoutes } from './routes/quarantine.js';
 import { workspaceRoutes } from './routes/workspace.js';
 
@@ -55,6 +56,7 @@ export function buildServer({ config, store, writer }: ServerDeps): FastifyInsta
   quarantineRoutes(app, { store, writer, keys, limits });
   eventTypeRoutes(app, { store, keys });
   workspaceRoutes(app, { store, writer, keys });
+  metricsRoutes(app, { store, keys });
   const channels = new ChannelService(store, channelServiceOptionsOf(config));
   channelRoutes(app, { channels, keys });
   conversationRoutes(app, { store, writer, keys, channels });

@@ -11,6 +11,7 @@ import { insertRows } from '../store/bulk-insert.js';
 import { chunk } from '../store/chunk.js';
 import { evolveContact } from './contacts.js';
 import { projectConversations } from './conversations.js';
+import { projectMessageFacts } from './message-facts.js';
 import { evolveMessage, isMessageEvent } from './messages.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -24,6 +25,7 @@ export async function applyProjections(
   if (events.length === 0) return;
   await projectKeyed(db, dialect, workspaceId, events, contactsProjection);
   await projectKeyed(db, dialect, workspaceId, events, messagesProjection);
+  await projectMessageFacts(db, dialect, workspaceId, events);
   await projectEventTypes(db, dialect, workspaceId, events);
   await projectConversations(db, dialect, workspaceId, events);
 }

@@ -28,7 +28,11 @@ import { eventFromRow } from '../ledger/event-row.js';
 import { chunk } from '../store/chunk.js';
 import type { StoreDialect } from '../store/dialect.js';
 import type { ConversationsTable, CyclesTable, Database } from '../store/schema.js';
+import type { BusinessCalendar } from '../domain/calendar/index.js';
+import { cycleDimensions, encodeTags, ratingScore } from '../domain/kpi/cycle-facts.js';
+import { loadMetricsSettings } from '../workspaces/metrics-settings.js';
 import { conversationSettingsOf, parseWorkspaceSettings } from '../workspaces/settings.js';
+import { linkThreadMessages, writeMetricFacts } from './metric-facts.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -78,8 +82,9 @@ export async function projectConversations(
     await db.insertInto('thread_events').values(part).execute();
 
   const settings = await loadConversationSettings(db, workspaceId);
+  const { calendar } = await loadMetricsSettings(db, workspaceId);
   for (const [threadKey, threadEvents] of byThread) {
-    await refreshThread(db, workspaceId, threadKey, threadEvents, settings);
+    await refreshThread(db, workspaceId, threadKey, threadEvents, settings, calendar);
   }
 }
 
@@ -112,6 +117,7 @@ async function refreshThread(
   threadKey: string,
   newEvents: LedgerEvent[],
   settings: ConversationSettings,
+  calendar: BusinessCalendar | null,
 ): Promise<void> {
   const stored = await db
     .selectFrom('threads')
@@ -123,10 +129,14 @@ async function refreshThread(
   const sorted = [...newEvents].sort(compareByEventTime);
   const first = sorted[0] as LedgerEvent;
   let next: ThreadState;
-  if (stored === undefined || eventOrderKey(first) > stored.last_order_key) {
+  // The events whose messages must be (re)linked to their cycles: the new ones, or all after a re-fold.
+  let folded: readonly LedgerEvent[] = sorted;
+  const refolded = !(stored === undefined || eventOrderKey(first) > stored.last_order_key);
+  if (!refolded) {
     next = sorted.reduce((thread, event) => evolveThread(thread, event, settings), previous);
   } else {
-    next = foldThread(await threadEvents(db, workspaceId, threadKey), settings);
+    folded = await threadEvents(db, workspaceId, threadKey);
+    next = foldThread(folded, settings);
   }
   const lastKey = next.last ? eventOrderKey(next.last) : '';
   const state = JSON.stringify(next);
@@ -143,7 +153,8 @@ async function refreshThread(
       .values({ workspace_id: workspaceId, thread_key: threadKey, state, last_order_key: lastKey })
       .execute();
   }
-  await writeConversations(db, workspaceId, threadKey, previous.conversations, next.conversations);
+  await writeConversations(db, workspaceId, threadKey, previous.conversations, next.conversations, calendar);
+  await linkThreadMessages(db, workspaceId, next, folded, refolded);
 }
 
 /** Every ledger event of a thread, for a full re-fold. */
@@ -166,6 +177,7 @@ async function writeConversations(
   threadKey: string,
   before: readonly ConversationState[],
   after: readonly ConversationState[],
+  calendar: BusinessCalendar | null,
 ): Promise<void> {
   const previous = new Map(
     before.map((conversation) => [conversation.id as string, JSON.stringify(conversation)]),
@@ -184,6 +196,7 @@ async function writeConversations(
       .where('conversation_id', 'in', stale)
       .execute();
   }
+  await writeMetricFacts(db, workspaceId, before, changed, removed, calendar);
   if (changed.length === 0) return;
   await db
     .insertInto('conversations')
@@ -260,7 +273,24 @@ function cycleRow(workspaceId: string, conversation: ConversationState, cycle: C
     inbound_count: cycle.inboundCount,
     outbound_count: cycle.outboundCount,
     handoff_count: cycle.handoffCount,
-    csat_score: cycle.csat?.score ?? null,
+    // The 1-5 score of the KPI module (an integer, as the column is): src/domain/kpi/csat.ts.
+    csat_score: cycle.csat ? ratingScore(cycle.csat.rating, cycle.csat.scale) : null,
     facts: JSON.stringify(cycle),
+    ...cycleDimensionColumns(conversation, cycle),
+  };
+}
+
+/** The cycle's dimensions as metrics see them (src/domain/kpi/cycle-facts.ts), for the per-cycle export. */
+function cycleDimensionColumns(conversation: ConversationState, cycle: Cycle) {
+  const dims = cycleDimensions(conversation, cycle);
+  return {
+    cycle_owner_id: dims.ownerId,
+    cycle_team_id: dims.teamId,
+    priority: dims.priority,
+    conversation_type: dims.conversationType,
+    source: dims.source,
+    campaign: dims.campaign,
+    country: dims.country,
+    tags: encodeTags(dims.tags),
   };
 }

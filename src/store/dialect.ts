@@ -24,6 +24,16 @@ export interface StoreDialect {
   /** The two-argument smallest/largest-of functions (`min(a, b)` in SQLite, `least(a, b)` in PostgreSQL). */
   readonly leastFunction: 'min' | 'least';
   readonly greatestFunction: 'max' | 'greatest';
+  /** `f(text, part)`: the 1-based position of `part` in `text`, 0 when absent (case-sensitive on both). */
+  readonly positionFunction: 'instr' | 'strpos';
+  /**
+   * Whether a table can be stored in the order of its primary key (SQLite `WITHOUT ROWID`), so a range scan
+   * of the key reads its rows contiguously. PostgreSQL heaps cannot; there an index `INCLUDE`s the columns
+   * a range scan needs instead (`indexInclude`), for index-only scans.
+   */
+  readonly clusteredTables: boolean;
+  /** Whether an index can carry extra, unsorted columns (`CREATE INDEX … INCLUDE (…)`). */
+  readonly indexInclude: boolean;
 }
 
 export const sqliteDialect: StoreDialect = {
@@ -47,6 +57,9 @@ export const sqliteDialect: StoreDialect = {
   placeholder: () => '?',
   leastFunction: 'min',
   greatestFunction: 'max',
+  positionFunction: 'instr',
+  clusteredTables: true,
+  indexInclude: false,
 };
 
 export const postgresDialect: StoreDialect = {
@@ -72,4 +85,7 @@ export const postgresDialect: StoreDialect = {
   placeholder: (index) => `$${index}`,
   leastFunction: 'least',
   greatestFunction: 'greatest',
+  positionFunction: 'strpos',
+  clusteredTables: false,
+  indexInclude: true,
 };

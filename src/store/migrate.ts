@@ -3,6 +3,7 @@ import type { Store } from './open.js';
 import { ledgerMigration } from './migrations/0001-ledger.js';
 import { conversationsMigration } from './migrations/0002-conversations.js';
 import { channelsMigration } from './migrations/0003-channels.js';
+import { metricsMigration } from './migrations/0004-metrics.js';
 
 /** Migrations in code, named so they sort in the order they must run. */
 function migrationsFor(store: Store): Record<string, Migration> {
@@ -10,6 +11,7 @@ function migrationsFor(store: Store): Record<string, Migration> {
     '0001-ledger': ledgerMigration(store.dialect),
     '0002-conversations': conversationsMigration(store.dialect),
     '0003-channels': channelsMigration(store.dialect),
+    '0004-metrics': metricsMigration(store.dialect),
   };
 }
 

@@ -211,6 +211,16 @@ export interface CyclesTable {
   csat_score: number | null;
   /** JSON of the whole Cycle. */
   facts: string;
+  /** The cycle's dimensions as metrics see them (src/metrics/cycle-dimensions.ts); null before `rebuild` on old rows. */
+  cycle_owner_id: string | null;
+  cycle_team_id: string | null;
+  priority: string | null;
+  conversation_type: string | null;
+  source: string | null;
+  campaign: string | null;
+  country: string | null;
+  /** `|a|b|`: the cycle's tags between bars, so one tag is found as the substring `|a|`. */
+  tags: string | null;
 }
 
 /**
@@ -267,6 +277,10 @@ export interface Database {
   cycles: CyclesTable;
   channels: ChannelsTable;
   channel_stats: ChannelStatsTable;
+  metric_facts: MetricFactsTable;
+  message_facts: MessageFactsTable;
+  link_clicks: LinkClicksTable;
+  contact_opt_outs: ContactOptOutsTable;
 }
 
 export type EventRow = Selectable<EventsTable>;
@@ -289,4 +303,103 @@ export const PROJECTION_TABLES = [
   'conversations',
   'conversation_tags',
   'cycles',
+  'metric_facts',
+  'message_facts',
+  'link_clicks',
+  'contact_opt_outs',
 ] as const;
+
+/**
+ * One dated figure of a cycle (src/metrics/cycle-facts.ts): what a metric counts or measures, dated by
+ * DESIGN.md's dating rule, with the cycle's dimensions copied on the row so a metrics query reads one table.
+ */
+export interface MetricFactsTable {
+  workspace_id: string;
+  conversation_id: string;
+  cycle_index: number;
+  /** The kind of figure (`first_response`, `agent_response`, `resolution`, `rating`, ...: `FACT_KINDS`). */
+  metric: string;
+  /** 0, or the customer turn's index for per-turn reply times. */
+  seq: number;
+  /** When the figure became known (the dating rule). */
+  at: number;
+  /** Start of the measured span for durations (business time is measured over `[from_at, at)`). */
+  from_at: number | null;
+  /** Seconds for durations, the 1-5 score for ratings, the won revenue for sales, 1 for counts. */
+  value: number;
+  /** Business-hours seconds under the workspace calendar; null without a calendar or for non-durations. */
+  business_value: number | null;
+  /** Rating `positive`/`negative`, sale `won`/`lost`/`open`, ended cycle's service `bot-only`/`assisted`/`unattended`. */
+  outcome: string | null;
+  /** Who the figure is credited to: the replier, the owner at the end, the rated owner... */
+  agent_id: string | null;
+  team_id: string | null;
+  channel: string;
+  source: string | null;
+  conversation_type: string | null;
+  priority: string | null;
+  country: string | null;
+  campaign: string | null;
+  /** `|a|b|` (see CyclesTable.tags). */
+  tags: string;
+}
+
+/** One message with its delivery funnel and pricing, and the cycle (and its dimensions) it belongs to. */
+export interface MessageFactsTable {
+  workspace_id: string;
+  message_id: string;
+  /** The message's own time (or its earliest status while only statuses are known). */
+  at: number;
+  direction: 'inbound' | 'outbound';
+  /** `customer`, `agent`, `bot` or `automated` (campaign and system messages). */
+  author: string;
+  sender_id: string | null;
+  contact_id: string | null;
+  channel: string | null;
+  /** The contact's country (from the phone number). */
+  country: string | null;
+  delivered: number;
+  read: number;
+  failed: number;
+  billable: number;
+  pricing_category: string | null;
+  template_id: string | null;
+  /** 1 when the message asked for a CSAT rating (`properties.csatSurvey`). */
+  survey: number;
+  /** The message's own campaign. */
+  campaign_id: string | null;
+  /** 1 when the message carried a tracked link (`properties.trackedLink`, or it was clicked). */
+  link: number;
+  /** 1 when a `link.clicked` names the message. */
+  clicked: number;
+  conversation_id: string | null;
+  cycle_index: number | null;
+  /** The cycle's dimensions (null while the message belongs to no cycle). */
+  agent_id: string | null;
+  team_id: string | null;
+  source: string | null;
+  conversation_type: string | null;
+  priority: string | null;
+  campaign: string | null;
+  tags: string;
+}
+
+/** Messages whose tracked link was clicked, with the first click. */
+export interface LinkClicksTable {
+  workspace_id: string;
+  message_id: string;
+  first_at: number;
+}
+
+/** A contact's opt-out state: last writer wins by event order key (`version`), dated by that event. */
+export interface ContactOptOutsTable {
+  workspace_id: string;
+  contact_id: string;
+  opted_out: number;
+  at: number;
+  version: string;
+  country: string | null;
+}
+
+export type MetricFactRow = Selectable<MetricFactsTable>;
+export type MessageFactRow = Selectable<MessageFactsTable>;

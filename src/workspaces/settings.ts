@@ -2,6 +2,7 @@
  * Workspace settings, stored as JSON on the workspace row. Unknown keys are kept; missing ones take
  * the defaults of DESIGN.md.
  */
+import type { BusinessCalendarSpec } from '../domain/calendar/index.js';
 import { DEFAULT_CONVERSATION_SETTINGS, type ConversationSettings } from '../domain/conversation/index.js';
 
 export interface WorkspaceSettings {
@@ -11,6 +12,23 @@ export interface WorkspaceSettings {
   autoResolveAfterMinutes?: number | null;
   /** The workspace's IANA time zone (default UTC). */
   timeZone?: string;
+  /** The business-hours calendar of `businessHours=true` metrics (src/domain/calendar/calendar-spec.ts); null: none. */
+  businessHours?: BusinessCalendarSpec | null;
+  /** Prices of WhatsApp messages per pricing category (and country), for the cost metrics; null: none. */
+  rateCard?: RateCard | null;
+  /** Template ids whose messages ask for a CSAT rating (the CSAT response rate's denominator). */
+  csatSurveyTemplates?: string[];
+}
+
+/**
+ * What a billable WhatsApp message costs, by the pricing `category` its status reports (`marketing`,
+ * `utility`, `authentication`, `service`, ...). A rate with a `country` (ISO 3166 alpha-2 of the contact's
+ * number) beats the category's rate without one.
+ */
+export interface RateCard {
+  /** ISO 4217 code every price is in. */
+  currency: string;
+  rates: { category: string; country?: string; price: number }[];
 }
 
 export function parseWorkspaceSettings(json: string): WorkspaceSettings {
@@ -32,5 +50,6 @@ export function conversationSettingsOf(settings: WorkspaceSettings): Conversatio
       typeof settings.autoResolveAfterMinutes === 'number'
         ? settings.autoResolveAfterMinutes * 60_000
         : DEFAULT_CONVERSATION_SETTINGS.autoResolveAfterMs,
+    csatSurveyTemplates: Array.isArray(settings.csatSurveyTemplates) ? settings.csatSurveyTemplates : [],
   };
 }

@@ -260,4 +260,9 @@ export interface ConversationState {
    */
   supersededBy: ConversationId | null;
   cycles: Cycle[];
+  /**
+   * When a CSAT survey was sent and not yet answered (absent otherwise): the customer's next message, if it
+   * is a rating, rates the last cycle instead of reopening it.
+   */
+  pendingSurveyAt?: number;
 }

@@ -8,7 +8,7 @@ import type {
   Owner,
   ThreadEvent,
 } from './conversation-state.js';
-import { csatScore, isPositiveCsat } from './csat.js';
+import { csatReplyScore, csatScore, isCsatSurvey, isPositiveCsat } from './csat.js';
 import { activeCycle, lastCycle, updateActiveCycle, updateLastCycle } from './cycle.js';
 import { hasProperty, readNumber, readString, readTime } from './event-properties.js';
 import { applyStatus, changeActiveStatus, isEnded, startCycle, wakeFromSnooze } from './lifecycle.js';
@@ -16,6 +16,7 @@ import { parseMentions } from './mentions.js';
 import { messageAuthorOf } from './message-author.js';
 import { changeAssignment, noteServiceMode } from './ownership.js';
 import { attributionFrom } from './source-attribution.js';
+import { DEFAULT_CONVERSATION_SETTINGS, type ConversationSettings } from './settings.js';
 import {
   isConversationStatus,
   parseConversationType,
@@ -30,7 +31,11 @@ import {
  * customer message reaching an ended conversation here reopens it, the reopen window was checked there).
  * Every event counts in `version`, also one that changes nothing (a second resolution).
  */
-export function evolveConversation(state: ConversationState, event: ThreadEvent): ConversationState {
+export function evolveConversation(
+  state: ConversationState,
+  event: ThreadEvent,
+  settings: SurveySettings = DEFAULT_CONVERSATION_SETTINGS,
+): ConversationState {
   const at = event.eventTime;
   const conversation: ConversationState = {
     ...wakeFromSnooze(state, at),
@@ -41,9 +46,9 @@ export function evolveConversation(state: ConversationState, event: ThreadEvent)
   const props = event.payload.properties;
   switch (event.type) {
     case 'message.received':
-      return onCustomerMessage(conversation, event);
+      return onCustomerMessage(conversation, event, settings);
     case 'message.sent':
-      return onOutboundMessage(conversation, event);
+      return onOutboundMessage(conversation, event, settings);
     case 'agent.handoff':
       return onServiceHandoff(conversation, event);
     case 'chat.assigned':
@@ -135,10 +140,37 @@ export function evolveConversation(state: ConversationState, event: ThreadEvent)
   }
 }
 
-function onCustomerMessage(conversation: ConversationState, event: ThreadEvent): ConversationState {
+/** The settings that decide what a CSAT survey is and how long it waits for its answer. */
+export type SurveySettings = Pick<ConversationSettings, 'reopenWindowMs' | 'csatSurveyTemplates'>;
+
+/**
+ * The rating a customer message gives in answer to the conversation's pending CSAT survey (a digit, stars,
+ * a face, a thumb or a rating button, within the reopen window of the survey), or null when it is not one.
+ */
+export function answersSurvey(
+  conversation: ConversationState,
+  event: ThreadEvent,
+  settings: SurveySettings,
+): number | null {
+  const surveyAt = conversation.pendingSurveyAt;
+  if (surveyAt === undefined || event.type !== 'message.received') return null;
+  if (event.eventTime - surveyAt > settings.reopenWindowMs) return null;
+  return csatReplyScore(event.payload.properties);
+}
+
+function onCustomerMessage(
+  conversation: ConversationState,
+  event: ThreadEvent,
+  settings: SurveySettings,
+): ConversationState {
   const at = event.eventTime;
   const props = event.payload.properties;
-  let next = conversation;
+  const rating = answersSurvey(conversation, event, settings);
+  // Any customer message ends the wait for an answer to the survey; a rating answers it. It rates the
+  // surveyed cycle and opens WhatsApp's 24-hour window, but is not a new turn and does not reopen anything.
+  const { pendingSurveyAt: _answered, ...unsurveyed } = conversation;
+  if (rating !== null) return rateLastCycle({ ...unsurveyed, lastInboundAt: at }, rating, 5, at);
+  let next: ConversationState = unsurveyed;
   if (isEnded(next)) next = startCycle(next, at, 'inbound', 'open');
   // The customer answered or wrote again: whatever the team was waiting for has happened.
   else if (next.status === 'pending-customer' || next.status === 'snoozed') {
@@ -166,10 +198,15 @@ function onCustomerMessage(conversation: ConversationState, event: ThreadEvent):
   return mode === null ? next : noteServiceMode(next, mode, at);
 }
 
-function onOutboundMessage(conversation: ConversationState, event: ThreadEvent): ConversationState {
+function onOutboundMessage(
+  conversation: ConversationState,
+  event: ThreadEvent,
+  settings: SurveySettings,
+): ConversationState {
   const at = event.eventTime;
   const author = messageAuthorOf(event);
   let next: ConversationState = { ...conversation, lastOutboundAt: at };
+  if (isCsatSurvey(event, settings)) next.pendingSurveyAt = at;
   const cycle = activeCycle(next);
   // A message sent between cycles (a follow-up after the resolution) belongs to no cycle.
   if (cycle === null || author === null || author.kind === 'customer') return next;
@@ -252,14 +289,23 @@ function onServiceHandoff(conversation: ConversationState, event: ThreadEvent): 
 function onCsat(conversation: ConversationState, event: ThreadEvent): ConversationState {
   const props = event.payload.properties;
   const rating = readNumber(props, 'rating');
-  const scale = readNumber(props, 'scale') ?? 5;
-  const score = rating === null ? null : csatScore(rating, scale);
+  if (rating === null) return conversation;
+  return rateLastCycle(conversation, rating, readNumber(props, 'scale') ?? 5, event.eventTime);
+}
+
+/** A rating belongs to the cycle it rates, the last one, and to whoever held it at its end. */
+function rateLastCycle(
+  conversation: ConversationState,
+  rating: number,
+  scale: number,
+  at: number,
+): ConversationState {
+  const score = csatScore(rating, scale);
   const cycle = lastCycle(conversation);
-  if (rating === null || score === null || cycle === null) return conversation;
-  // A rating belongs to the cycle it rates, the last one, and to whoever held it at its end.
+  if (score === null || cycle === null) return conversation;
   const owner = cycle.end === null ? conversation.owner : cycle.end.owner;
   const team = cycle.end === null ? conversation.team : cycle.end.team;
-  const csat = { rating, scale, score, positive: isPositiveCsat(score), at: event.eventTime, owner, team };
+  const csat = { rating, scale, score, positive: isPositiveCsat(score), at, owner, team };
   return updateLastCycle(conversation, (current) => ({ ...current, csat }));
 }
 

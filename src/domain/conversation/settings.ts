@@ -12,6 +12,11 @@ export interface ConversationSettings {
    * status change; `null` (the default) turns inactivity auto-resolve off.
    */
   autoResolveAfterMs: number | null;
+  /**
+   * Template ids whose messages are CSAT surveys (besides messages flagged `csatSurvey: true`): a customer's
+   * rating-shaped reply to a survey is a rating of the surveyed cycle, not a message that reopens it.
+   */
+  csatSurveyTemplates?: readonly string[];
 }
 
 export const DEFAULT_CONVERSATION_SETTINGS: ConversationSettings = {

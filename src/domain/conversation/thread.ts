@@ -2,7 +2,7 @@ import { compareByEventTime } from '../events.js';
 import { conversationAsOf } from './as-of.js';
 import { conversationIdFor } from './conversation-id.js';
 import type { ConversationState, SourceAttribution, ThreadEvent } from './conversation-state.js';
-import { evolveConversation } from './evolve.js';
+import { answersSurvey, evolveConversation } from './evolve.js';
 import {
   CONTACT_EVENT_TYPES,
   EARLIER_CONVERSATION_EVENT_TYPES,
@@ -99,8 +99,13 @@ export function evolveThread(
     return next.contactSource === null && source !== null ? adoptContactSource(next, source) : next;
   }
   const opens = event.type === 'message.received' || isTemplateMessage(event);
-  if (opens && (latest === null || !acceptsMessageAt(latest, event.eventTime, settings))) {
-    return openConversation(next, event);
+  if (
+    opens &&
+    (latest === null ||
+      (!acceptsMessageAt(latest, event.eventTime, settings) &&
+        answersSurvey(latest, event, settings) === null))
+  ) {
+    return openConversation(next, event, settings);
   }
   if (latest === null) {
     return ORGANISATION_EVENT_TYPES.includes(event.type)
@@ -117,7 +122,7 @@ export function evolveThread(
   return {
     ...next,
     conversations: next.conversations.map((conversation, index) =>
-      index === target ? evolveConversation(conversation, event) : conversation,
+      index === target ? evolveConversation(conversation, event, settings) : conversation,
     ),
   };
 }
@@ -135,7 +140,11 @@ function targetOf(thread: ThreadState, event: ThreadEvent): number {
   return index === -1 ? latest : index;
 }
 
-function openConversation(thread: ThreadState, event: ThreadEvent): ThreadState {
+function openConversation(
+  thread: ThreadState,
+  event: ThreadEvent,
+  settings: ConversationSettings,
+): ThreadState {
   const at = event.eventTime;
   const ordinal = thread.conversations.length + 1;
   const key = thread.key ?? '';
@@ -169,12 +178,12 @@ function openConversation(thread: ThreadState, event: ThreadEvent): ThreadState 
     supersededBy: null,
     cycles: [],
   };
-  for (const pending of thread.pending) conversation = evolveConversation(conversation, pending);
+  for (const pending of thread.pending) conversation = evolveConversation(conversation, pending, settings);
   if (event.type === 'message.sent') {
     const source = attributionFromTemplate(event.payload.properties) ?? conversation.source;
     conversation = startCycle({ ...conversation, source }, at, 'template', 'open');
   }
-  conversation = evolveConversation(conversation, event);
+  conversation = evolveConversation(conversation, event, settings);
   const earlier = thread.conversations.map((previous, index) =>
     index === thread.conversations.length - 1 ? { ...previous, supersededBy: conversation.id } : previous,
   );

@@ -3,9 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { JsonObject, NewEvent } from '../../domain/events.js';
 import { isValidTimeZone } from '../../domain/calendar/time-zone.js';
+import { parseBusinessCalendar, type BusinessCalendarSpec } from '../../domain/calendar/index.js';
+import { AppError } from '../../errors.js';
+import { remeasureBusinessTime } from '../../projections/metric-facts.js';
+import { loadMetricsSettings } from '../../workspaces/metrics-settings.js';
 import type { LedgerWriter } from '../../ledger/writer.js';
 import type { Store } from '../../store/open.js';
-import { parseWorkspaceSettings } from '../../workspaces/settings.js';
+import { parseWorkspaceSettings, type WorkspaceSettings } from '../../workspaces/settings.js';
 import { actorOfRequest, type KeyResolver } from '../auth.js';
 import { parseOrThrow } from './quarantine.js';
 
@@ -17,7 +21,41 @@ const settingsPatch = z.strictObject({
     .optional(),
   autoResolveAfterMinutes: z.number().int().positive().nullable().optional(),
   timeZone: z.string().refine(isValidTimeZone, 'not an IANA time zone name').optional(),
+  // Checked by parseBusinessCalendar below, which names the wrong field.
+  businessHours: z.looseObject({}).nullable().optional(),
+  rateCard: z
+    .strictObject({
+      currency: z.string().regex(/^[A-Za-z]{3}$/, 'an ISO 4217 code such as "USD"'),
+      rates: z
+        .array(
+          z.strictObject({
+            category: z.string().trim().min(1).max(64),
+            country: z
+              .string()
+              .regex(/^[A-Za-z]{2}$/, 'an ISO 3166 country code such as "MX"')
+              .optional(),
+            price: z.number().nonnegative(),
+          }),
+        )
+        .max(2000),
+    })
+    .nullable()
+    .optional(),
+  csatSurveyTemplates: z.array(z.string().min(1).max(512)).max(200).optional(),
 });
+
+/** The business-hours calendar of a settings patch, validated; a 400 naming the field otherwise. */
+function businessHoursOf(spec: unknown): BusinessCalendarSpec | null {
+  if (spec === null) return null;
+  const parsed = parseBusinessCalendar(spec);
+  if (parsed.ok) return parsed.value.spec;
+  const issue = parsed.errors[0];
+  const parameter = issue?.path ? `businessHours.${issue.path}` : 'businessHours';
+  throw new AppError('invalid_request', `body ${parameter}: ${issue?.message ?? 'invalid'}`, 400, {
+    parameter,
+    code: issue?.code,
+  });
+}
 
 /**
  * `GET /api/v1/workspace` and `PATCH /api/v1/workspace/settings`. A change is also appended to the
@@ -43,7 +81,9 @@ export function workspaceRoutes(
   });
 
   app.patch('/api/v1/workspace/settings', { preHandler }, async (request) => {
-    const patch = parseOrThrow(settingsPatch, request.body ?? {}, 'body');
+    const { businessHours, ...rest } = parseOrThrow(settingsPatch, request.body ?? {}, 'body');
+    const patch: WorkspaceSettings =
+      businessHours === undefined ? rest : { ...rest, businessHours: businessHoursOf(businessHours) };
     const now = Date.now();
     let after = {};
     // The settings row and the audit event change together, in one transaction.
@@ -60,6 +100,14 @@ export function workspaceRoutes(
         .set({ settings: JSON.stringify(after) })
         .where('id', '=', request.workspace.id)
         .execute();
+      // Business-hours figures are stored measured; a new calendar re-measures them, in this transaction.
+      const calendarChanged =
+        patch.businessHours !== undefined &&
+        JSON.stringify(before.businessHours ?? null) !== JSON.stringify(patch.businessHours);
+      if (calendarChanged) {
+        const { calendar } = await loadMetricsSettings(trx, request.workspace.id);
+        await remeasureBusinessTime(trx, request.workspace.id, calendar);
+      }
       const event: NewEvent = {
         eventId: randomUUID() as NewEvent['eventId'],
         idempotencyKey: `settings:${randomUUID()}`,
