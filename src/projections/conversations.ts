@@ -25,6 +25,7 @@ import {
 } from '../domain/conversation/index.js';
 import { compareByEventTime, eventOrderKey, stringProperty, type LedgerEvent } from '../domain/events.js';
 import { eventFromRow } from '../ledger/event-row.js';
+import { insertRows } from '../store/bulk-insert.js';
 import { chunk } from '../store/chunk.js';
 import type { StoreDialect } from '../store/dialect.js';
 import type { ConversationsTable, CyclesTable, Database } from '../store/schema.js';
@@ -78,14 +79,58 @@ export async function projectConversations(
       position: event.position,
     })),
   );
-  for (const part of chunk(rows, Math.floor(dialect.maxParameters / 3)))
-    await db.insertInto('thread_events').values(part).execute();
+  await insertRows(db, dialect, 'thread_events', rows);
 
   const settings = await loadConversationSettings(db, workspaceId);
   const { calendar } = await loadMetricsSettings(db, workspaceId);
+  // One statement per table per commit, not per thread: a commit touches hundreds of threads.
+  const stored = await storedThreads(db, dialect, workspaceId, [...byThread.keys()]);
+  const updates: ThreadUpdate[] = [];
   for (const [threadKey, threadEvents] of byThread) {
-    await refreshThread(db, workspaceId, threadKey, threadEvents, settings, calendar);
+    updates.push(
+      await foldThreadUpdate(db, workspaceId, threadKey, threadEvents, stored.get(threadKey), settings),
+    );
   }
+  await insertRows(
+    db,
+    dialect,
+    'threads',
+    updates.map((update) => ({
+      workspace_id: workspaceId,
+      thread_key: update.threadKey,
+      state: JSON.stringify(update.next),
+      last_order_key: update.next.last ? eventOrderKey(update.next.last) : '',
+    })),
+    { onConflict: { columns: ['workspace_id', 'thread_key'], update: 'all' } },
+  );
+  await writeConversations(db, dialect, workspaceId, updates, calendar);
+  for (const update of updates) {
+    await linkThreadMessages(db, workspaceId, update.next, update.folded, update.refolded);
+  }
+}
+
+/** What folding a commit's events into one thread changed. */
+interface ThreadUpdate {
+  threadKey: string;
+  previous: ThreadState;
+  next: ThreadState;
+  /** The events whose messages must be (re)linked to their cycles: the new ones, or all after a re-fold. */
+  folded: readonly LedgerEvent[];
+  refolded: boolean;
+}
+
+async function storedThreads(db: Db, dialect: StoreDialect, workspaceId: string, keys: readonly string[]) {
+  const found = new Map<string, { state: string; last_order_key: string }>();
+  for (const part of chunk(keys, dialect.maxParameters - 1)) {
+    const rows = await db
+      .selectFrom('threads')
+      .select(['thread_key', 'state', 'last_order_key'])
+      .where('workspace_id', '=', workspaceId)
+      .where('thread_key', 'in', part)
+      .execute();
+    for (const row of rows) found.set(row.thread_key, row);
+  }
+  return found;
 }
 
 async function groupByThread(db: Db, workspaceId: string, events: readonly LedgerEvent[]) {
@@ -111,50 +156,25 @@ async function groupByThread(db: Db, workspaceId: string, events: readonly Ledge
   return byThread;
 }
 
-async function refreshThread(
+/** Extends the stored thread with the new events, or re-folds it when one of them sorts before its end. */
+async function foldThreadUpdate(
   db: Db,
   workspaceId: string,
   threadKey: string,
   newEvents: LedgerEvent[],
+  stored: { state: string; last_order_key: string } | undefined,
   settings: ConversationSettings,
-  calendar: BusinessCalendar | null,
-): Promise<void> {
-  const stored = await db
-    .selectFrom('threads')
-    .select(['state', 'last_order_key'])
-    .where('workspace_id', '=', workspaceId)
-    .where('thread_key', '=', threadKey)
-    .executeTakeFirst();
+): Promise<ThreadUpdate> {
   const previous: ThreadState = stored ? (JSON.parse(stored.state) as ThreadState) : emptyThread(threadKey);
   const sorted = [...newEvents].sort(compareByEventTime);
   const first = sorted[0] as LedgerEvent;
-  let next: ThreadState;
-  // The events whose messages must be (re)linked to their cycles: the new ones, or all after a re-fold.
-  let folded: readonly LedgerEvent[] = sorted;
   const refolded = !(stored === undefined || eventOrderKey(first) > stored.last_order_key);
   if (!refolded) {
-    next = sorted.reduce((thread, event) => evolveThread(thread, event, settings), previous);
-  } else {
-    folded = await threadEvents(db, workspaceId, threadKey);
-    next = foldThread(folded, settings);
+    const next = sorted.reduce((thread, event) => evolveThread(thread, event, settings), previous);
+    return { threadKey, previous, next, folded: sorted, refolded };
   }
-  const lastKey = next.last ? eventOrderKey(next.last) : '';
-  const state = JSON.stringify(next);
-  if (stored) {
-    await db
-      .updateTable('threads')
-      .set({ state, last_order_key: lastKey })
-      .where('workspace_id', '=', workspaceId)
-      .where('thread_key', '=', threadKey)
-      .execute();
-  } else {
-    await db
-      .insertInto('threads')
-      .values({ workspace_id: workspaceId, thread_key: threadKey, state, last_order_key: lastKey })
-      .execute();
-  }
-  await writeConversations(db, workspaceId, threadKey, previous.conversations, next.conversations, calendar);
-  await linkThreadMessages(db, workspaceId, next, folded, refolded);
+  const folded = await threadEvents(db, workspaceId, threadKey);
+  return { threadKey, previous, next: foldThread(folded, settings), folded, refolded };
 }
 
 /** Every ledger event of a thread, for a full re-fold. */
@@ -170,51 +190,77 @@ export async function threadEvents(db: Db, workspaceId: string, threadKey: strin
   return rows.map(eventFromRow);
 }
 
-/** Rewrites only the conversations of the thread whose state changed (usually just the latest one). */
+/**
+ * Rewrites only the conversations whose state changed (usually just each thread's latest one): one
+ * delete and one insert per table for the whole commit.
+ */
 async function writeConversations(
   db: Db,
+  dialect: StoreDialect,
   workspaceId: string,
-  threadKey: string,
-  before: readonly ConversationState[],
-  after: readonly ConversationState[],
+  updates: readonly ThreadUpdate[],
   calendar: BusinessCalendar | null,
 ): Promise<void> {
-  const previous = new Map(
-    before.map((conversation) => [conversation.id as string, JSON.stringify(conversation)]),
-  );
-  const changed = after.filter(
-    (conversation) => previous.get(conversation.id) !== JSON.stringify(conversation),
-  );
-  const kept = new Set(after.map((conversation) => conversation.id as string));
-  const removed = before.map((conversation) => conversation.id as string).filter((id) => !kept.has(id));
-  const stale = [...changed.map((conversation) => conversation.id as string), ...removed];
+  const changes = updates.map(({ previous, next }) => {
+    const before = new Map(
+      previous.conversations.map((conversation) => [conversation.id as string, JSON.stringify(conversation)]),
+    );
+    const changed = next.conversations.filter(
+      (conversation) => before.get(conversation.id) !== JSON.stringify(conversation),
+    );
+    const kept = new Set(next.conversations.map((conversation) => conversation.id as string));
+    const removed = previous.conversations
+      .map((conversation) => conversation.id as string)
+      .filter((id) => !kept.has(id));
+    return { previous: previous.conversations, changed, removed };
+  });
+  const stale = changes.flatMap(({ changed, removed }) => [
+    ...changed.map((conversation) => conversation.id as string),
+    ...removed,
+  ]);
   if (stale.length === 0) return;
   for (const table of ['conversations', 'conversation_tags', 'cycles'] as const) {
-    await db
-      .deleteFrom(table)
-      .where('workspace_id', '=', workspaceId)
-      .where('conversation_id', 'in', stale)
-      .execute();
+    for (const part of chunk(stale, dialect.maxParameters - 1)) {
+      await db
+        .deleteFrom(table)
+        .where('workspace_id', '=', workspaceId)
+        .where('conversation_id', 'in', part)
+        .execute();
+    }
   }
-  await writeMetricFacts(db, workspaceId, before, changed, removed, calendar);
-  if (changed.length === 0) return;
-  await db
-    .insertInto('conversations')
-    .values(changed.map((conversation) => conversationRow(workspaceId, conversation)))
-    .execute();
-  const tags = changed.flatMap((conversation) =>
-    conversation.tags.map((tag) => ({
-      workspace_id: workspaceId,
-      conversation_id: conversation.id,
-      thread_key: threadKey,
-      tag,
-    })),
+  for (const { previous, changed, removed } of changes) {
+    if (changed.length > 0 || removed.length > 0) {
+      await writeMetricFacts(db, workspaceId, previous, changed, removed, calendar);
+    }
+  }
+  const changed = changes.flatMap((change) => change.changed);
+  await insertRows(
+    db,
+    dialect,
+    'conversations',
+    changed.map((conversation) => conversationRow(workspaceId, conversation)),
   );
-  if (tags.length > 0) await db.insertInto('conversation_tags').values(tags).execute();
-  const cycles = changed.flatMap((conversation) =>
-    conversation.cycles.map((cycle) => cycleRow(workspaceId, conversation, cycle)),
+  await insertRows(
+    db,
+    dialect,
+    'conversation_tags',
+    changed.flatMap((conversation) =>
+      conversation.tags.map((tag) => ({
+        workspace_id: workspaceId,
+        conversation_id: conversation.id,
+        thread_key: conversation.threadKey,
+        tag,
+      })),
+    ),
   );
-  for (const part of chunk(cycles, 500)) await db.insertInto('cycles').values(part).execute();
+  await insertRows(
+    db,
+    dialect,
+    'cycles',
+    changed.flatMap((conversation) =>
+      conversation.cycles.map((cycle) => cycleRow(workspaceId, conversation, cycle)),
+    ),
+  );
 }
 
 function conversationRow(workspaceId: string, conversation: ConversationState): ConversationsTable {
