@@ -30,6 +30,8 @@ export interface MeasureOptions {
   location: string;
   dir: string;
   runs: number;
+  /** Which parts to run: `overview`, `export`, `baselines` (all by default). */
+  phases: readonly string[];
   out: string | undefined;
   log: (line: string) => void;
 }
@@ -89,20 +91,45 @@ export async function measure(options: MeasureOptions): Promise<void> {
     log(
       `data: ${JSON.stringify(counts)}, facts from ${new Date(span.first).toISOString()} to ${new Date(span.last).toISOString()}`,
     );
+    const exportAll = async () => {
+      const exportStarted = performance.now();
+      let bytes = 0;
+      let rows = 0;
+      let peakRss = process.memoryUsage().rss;
+      for await (const chunk of exportCyclesCsv(store.db, store.dialect, {
+        workspaceId: workspace.id,
+        filters: {},
+        calendar: settings.calendar,
+      })) {
+        bytes += chunk.length;
+        rows += chunk.split('\r\n').length - 1;
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      }
+      const result = {
+        rows: rows - 1,
+        megabytes: Math.round(bytes / 1e5) / 10,
+        seconds: Math.round((performance.now() - exportStarted) / 100) / 10,
+        peakRssMb: Math.round(peakRss / 1e6),
+      };
+      log(`export: ${JSON.stringify(result)}`);
+      return result;
+    };
     const to = Math.ceil((Number(span.last) + 1) / DAY_MS) * DAY_MS;
     const windows: Record<string, unknown> = {};
-    for (const days of [90, 30, 7, 1]) {
+    for (const days of options.phases.includes('overview') ? [90, 7, 1] : []) {
+      // The last days of generated traffic thin out: short windows end where it is steady.
+      const end = days === 90 ? to : to - 4 * DAY_MS;
       const base = {
         workspaceId: workspace.id,
-        from: to - days * DAY_MS,
-        to,
+        from: end - days * DAY_MS,
+        to: end,
         timeZone: settings.timeZone,
         businessHours: false,
         filters: {},
         settings,
       };
       const warm = await overview(store, base);
-      const runs = days === 90 ? options.runs : Math.max(5, Math.floor(options.runs / 2));
+      const runs = days === 90 ? options.runs : Math.max(5, options.runs);
       const totals: number[] = [];
       const parts: Record<string, number[]> = { none: [], day: [], agent: [] };
       for (let run = 0; run < runs; run += 1) {
@@ -121,37 +148,22 @@ export async function measure(options: MeasureOptions): Promise<void> {
     }
 
     // Export: every cycle, written nowhere, with the process's peak RSS.
-    const exportStarted = performance.now();
-    let bytes = 0;
-    let rows = 0;
-    let peakRss = process.memoryUsage().rss;
-    for await (const chunk of exportCyclesCsv(store.db, store.dialect, {
-      workspaceId: workspace.id,
-      filters: {},
-      calendar: settings.calendar,
-    })) {
-      bytes += chunk.length;
-      rows += chunk.split('\r\n').length - 1;
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    }
-    const exported = {
-      rows: rows - 1,
-      megabytes: Math.round(bytes / 1e5) / 10,
-      seconds: Math.round((performance.now() - exportStarted) / 100) / 10,
-      peakRssMb: Math.round(peakRss / 1e6),
-    };
-    log(`export: ${JSON.stringify(exported)}`);
+    let exported: unknown = null;
+    if (options.phases.includes('export')) exported = await exportAll();
 
     const { runBaselines } = await import('./metrics-baselines.js');
-    const baselines = await runBaselines(
-      store,
-      options.backend,
-      workspace.id,
-      to - 90 * DAY_MS,
-      to,
-      settings.timeZone,
-      log,
-    );
+    const baselines = !options.phases.includes('baselines')
+      ? null
+      : await runBaselines(
+          store,
+          options.backend,
+          workspace.id,
+          to - 90 * DAY_MS,
+          to,
+          settings.timeZone,
+          path.join(options.dir, `events-${options.backend}.duckdb`),
+          log,
+        );
 
     const result = {
       benchmark: 'metrics',

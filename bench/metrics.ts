@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/metrics.ts load    --backend sqlite|postgres [--events 10000000] [--dir data/bench-metrics]
  *   npx tsx bench/metrics.ts measure --backend sqlite|postgres [--runs 20] [--dir …] [--out FILE]
+ *                                    [--phases overview,export,baselines]
  *
  * `load` appends the generated traffic through the real ledger writer once (every projection built as in
  * production); `measure` times the overview many times, then the baselines, and writes the figures to
@@ -31,6 +32,7 @@ const { positionals, values } = parseArgs({
     seed: { type: 'string', default: '1' },
     dir: { type: 'string', default: 'data/bench-metrics' },
     runs: { type: 'string', default: '20' },
+    phases: { type: 'string', default: 'overview,export,baselines' },
     out: { type: 'string' },
   },
 });
@@ -79,6 +81,14 @@ if (command === 'load') {
 } else {
   const { measure } = await import('./metrics-measure.js');
   await withBackend((location) =>
-    measure({ backend, location, dir, runs: Number(values.runs), out: values.out, log }),
+    measure({
+      backend,
+      location,
+      dir,
+      runs: Number(values.runs),
+      phases: String(values.phases).split(','),
+      out: values.out,
+      log,
+    }),
   );
 }

@@ -41,61 +41,34 @@ export const messageCost = (row: MessageFactRowForMetrics, settings: MetricsSett
     ? priceOf(settings.rateCard, row.pricing_category, row.country)
     : null;
 
-/** Adds `count` messages alike in every column the figures read (what the aggregated scan returns). */
-export function addMessageFacts(
+/** Adds `count` billable messages of a pricing category to a contact in `country`: their cost. */
+export function addBillableMessages(
   into: MetricsAccumulator,
-  row: MessageFactRowForMetrics,
+  category: string | null,
+  country: string | null,
   settings: MetricsSettings,
   count: number,
 ): void {
-  if (row.direction === 'inbound') {
-    into.received += count;
-    return;
-  }
-  into.sent += count;
-  if (row.link === 1 && row.delivered === 1) {
-    into.linkMessages += count;
-    into.clicked += row.clicked * count;
-  }
-  into.delivered += row.delivered * count;
-  into.read += row.read * count;
-  into.failed += row.failed * count;
-  if (isSurvey(row, settings)) into.surveys += count;
-  if (row.billable !== 1) return;
   into.billable += count;
-  const cost = messageCost(row, settings);
+  const cost = priceOf(settings.rateCard, category, country);
   if (cost === null) {
     into.unpriced += count;
     return;
   }
   // Each message's price, once per message: the sum is the same bits as the drill-down's (exactSum).
-  const category = row.pricing_category ?? 'unknown';
-  const list = into.costByCategory.get(category) ?? [];
+  const key = category ?? 'unknown';
+  const list = into.costByCategory.get(key) ?? [];
   for (let i = 0; i < count; i += 1) {
     into.costs.push(cost);
     list.push(cost);
   }
-  into.costByCategory.set(category, list);
+  into.costByCategory.set(key, list);
 }
 
-const FUNNEL_COLUMNS = [
-  'direction',
-  'delivered',
-  'read',
-  'failed',
-  'billable',
-  'pricing_category',
-  'country',
-  'survey',
-  'template_id',
-  'link',
-  'clicked',
-] as const;
-
 /**
- * Range scans of `message_facts`, aggregated by the database: messages counted by everything the funnel,
- * surveys and cost read (per time bucket and group), then the distinct contacts messaged and, of them, those
- * who wrote. Tags are the exception for distinct contacts: a contact messaged in a `vip` cycle and in a
+ * Range scans of `message_facts`, aggregated by the database: the funnel, surveys and link clicks summed
+ * per time bucket and group, billable messages counted by category and country (their cost), then the
+ * distinct contacts messaged and, of them, those who wrote. Tags are the exception for distinct contacts: a contact messaged in a `vip` cycle and in a
  * `vip|refund` one is one contact of `vip`, so those sets are built here, per tag.
  */
 export async function collectMessageMetrics(
@@ -117,18 +90,59 @@ export async function collectMessageMetrics(
       .where('at', '>=', query.from)
       .where('at', '<', query.to)
       .where((eb) => eb.and(filterConditions('message_facts', query.filters, dialect)));
+  // The funnel as sums per bucket and group (a scan, no sort of the rows by every column).
+  const outbound = sql`direction = 'outbound'`;
+  const templates = query.settings.csatSurveyTemplates;
+  const survey =
+    templates.length === 0
+      ? sql`survey = 1`
+      : sql`(survey = 1 OR template_id IN (${sql.join(templates.map((template) => sql`${template}`))}))`;
+  const count = (condition: ReturnType<typeof sql>) =>
+    sql<number>`sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
   const funnel = await inRange()
+    .select([
+      bucket.as('bucket'),
+      groupColumn.as('group_value'),
+      count(sql`direction = 'inbound'`).as('received'),
+      count(outbound).as('sent'),
+      count(sql`${outbound} AND delivered = 1`).as('delivered'),
+      count(sql`${outbound} AND read = 1`).as('read'),
+      count(sql`${outbound} AND failed = 1`).as('failed'),
+      count(sql`${outbound} AND ${survey}`).as('surveys'),
+      count(sql`${outbound} AND link = 1 AND delivered = 1`).as('link_messages'),
+      count(sql`${outbound} AND link = 1 AND delivered = 1 AND clicked = 1`).as('clicked'),
+    ])
+    .groupBy([sql`bucket`, sql`group_value`])
+    .execute();
+  for (const row of funnel) {
+    for (const key of grouping.keysOfBucket(Number(row.bucket), row.group_value)) {
+      const into = rowFor(key);
+      into.received += Number(row.received);
+      into.sent += Number(row.sent);
+      into.delivered += Number(row.delivered);
+      into.read += Number(row.read);
+      into.failed += Number(row.failed);
+      into.surveys += Number(row.surveys);
+      into.linkMessages += Number(row.link_messages);
+      into.clicked += Number(row.clicked);
+    }
+  }
+  // Billable messages by what prices them (few rows).
+  const billable = await inRange()
     .select((eb) => [
-      ...FUNNEL_COLUMNS,
+      'pricing_category',
+      'country',
       bucket.as('bucket'),
       groupColumn.as('group_value'),
       eb.fn.countAll<number>().as('count'),
     ])
-    .groupBy([...FUNNEL_COLUMNS, sql`bucket`, sql`group_value`])
+    .where('direction', '=', 'outbound')
+    .where('billable', '=', 1)
+    .groupBy(['pricing_category', 'country', sql`bucket`, sql`group_value`])
     .execute();
-  for (const row of funnel) {
+  for (const row of billable) {
     for (const key of grouping.keysOfBucket(Number(row.bucket), row.group_value))
-      addMessageFacts(rowFor(key), row, query.settings, Number(row.count));
+      addBillableMessages(rowFor(key), row.pricing_category, row.country, query.settings, Number(row.count));
   }
 
   if (query.groupBy === 'tag') {
