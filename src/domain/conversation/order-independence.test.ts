@@ -236,10 +236,17 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<Step>((thread, at) => given(thread).delivered(at)) },
 );
 
-/** The event, naming the thread's `ordinal`-th conversation by its engine id. */
+/**
+ * The event, naming the thread's `ordinal`-th conversation by its engine id. It is a different event from
+ * the unnamed one, so it gets its own idempotency key: the ledger never holds two events under one key.
+ */
 function naming(event: ThreadEvent, ordinal: number): ThreadEvent {
-  const key = threadKeyOf(event) ?? '';
-  return { ...event, subjects: { ...event.subjects, conversationId: conversationIdFor(key, ordinal) } };
+  const conversationId = conversationIdFor(threadKeyOf(event) ?? '', ordinal);
+  return {
+    ...event,
+    idempotencyKey: `${event.idempotencyKey}|${conversationId}`,
+    subjects: { ...event.subjects, conversationId },
+  };
 }
 
 /** Gaps between events: ties, seconds, minutes, hours, and more than the reopen window. */
