@@ -366,20 +366,8 @@ describe.each(BACKENDS)('golden metrics on %s', (backend) => {
     test = await startTestApp(backend);
     secret = { authorization: `Bearer ${test.workspace.secretKey}` };
     await capture([...chatA, ...chatB, ...chatC, ...chatD, ...chatE, ...chatF]);
-  });
-  afterAll(() => test.close());
-
-  it('is corrected by a late message: a reply that answered nothing answers the turn that arrived late', async () => {
-    // Before c3 arrives, c4 (Monday) answers no customer turn: 6 agent replies, not 7.
-    expect((await total()).agentResponse.count).toBe(6);
-    const second = await capture(secondBatch);
-    expect(second).toMatchObject({ accepted: 3, duplicates: 2 });
-    const third = await capture(thirdBatch);
-    expect(third).toMatchObject({ accepted: 0, duplicates: 7 });
-    expect((await total()).agentResponse.count).toBe(7);
-  });
-
-  it('gives every figure of the period as worked out by hand', async () => {
+    repliesBeforeLateMessage = (await total()).agentResponse.count;
+    arrivals.push(await capture(secondBatch), await capture(thirdBatch));
     // The settings change after the data came in: the business-hours figures are re-measured.
     const patch = await fetch(`${test.baseUrl}/api/v1/workspace/settings`, {
       method: 'PATCH',
@@ -411,7 +399,22 @@ describe.each(BACKENDS)('golden metrics on %s', (backend) => {
       signal: AbortSignal.timeout(10_000),
     });
     expect(patch.status).toBe(200);
+  });
+  afterAll(() => test.close());
+  let repliesBeforeLateMessage = 0;
+  const arrivals: { accepted: number; duplicates: number }[] = [];
 
+  it('is corrected by a late message: a reply that answered nothing answers the turn that arrived late', async () => {
+    // Before c3 arrives, c4 (Monday) answers no customer turn: 6 agent replies, not 7.
+    expect(repliesBeforeLateMessage).toBe(6);
+    expect(arrivals).toMatchObject([
+      { accepted: 3, duplicates: 2 },
+      { accepted: 0, duplicates: 7 },
+    ]);
+    expect((await total()).agentResponse.count).toBe(7);
+  });
+
+  it('gives every figure of the period as worked out by hand', async () => {
     const m = await total();
     expect(m.conversations).toBe(7);
     expect(m.cyclesOpened).toBe(8);
@@ -707,6 +710,18 @@ describe.each(BACKENDS)('golden metrics on %s', (backend) => {
     // The export agrees with the API: Σ resolution of ended cycles = 6 × 42150.
     const resolution = rows.reduce((sum, row) => sum + Number(row.resolution_s || 0), 0);
     expect(resolution).toBe(6 * 42150);
+
+    // A period: the cycles that started in it (Monday in Madrid: C's second cycle).
+    const monday = await fetch(
+      `${test.baseUrl}/api/v1/export/conversations.csv?from=2026-10-26&to=2026-10-27`,
+      {
+        headers: secret,
+        signal: AbortSignal.timeout(10_000),
+      },
+    );
+    const mondayRows = (await monday.text()).trimEnd().split('\r\n').slice(1);
+    expect(mondayRows).toHaveLength(1);
+    expect(mondayRows[0]).toContain(',C,');
 
     const file = path.join(os.tmpdir(), `chatledger-export-${backend}-${Date.now()}.csv`);
     const storage = test.config.databaseUrl

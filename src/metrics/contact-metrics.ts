@@ -4,12 +4,13 @@
  * team, type, tag, priority, channel or campaign: under a filter or grouping by one of those the figure is
  * `null` ("does not apply"), never a number that silently ignores the filter.
  */
-import type { Kysely } from 'kysely';
-import { canonicalSource } from '../domain/kpi/cycle-facts.js';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { SOURCE_KINDS } from '../domain/conversation/vocabulary.js';
 import type { Database } from '../store/schema.js';
 import type { Grouping, GroupKey } from './grouping.js';
 import { isDimension, type Dimension, type MetricsQuery } from './metrics-query.js';
 import type { MetricsAccumulator } from './metrics-shape.js';
+import { bucketIndexSql } from './sql-buckets.js';
 
 const CONTACT_DIMENSIONS: readonly Dimension[] = ['country', 'source'];
 
@@ -19,46 +20,47 @@ export function contactsApply(query: Pick<MetricsQuery, 'filters' | 'groupBy'>):
   return !isDimension(query.groupBy) || CONTACT_DIMENSIONS.includes(query.groupBy);
 }
 
-export interface ContactRowForMetrics {
-  contact_id: string;
-  first_seen_at: number;
-  country: string | null;
-  source: string | null;
+/** A contact's source as `canonicalSource` spells it (known kinds in lower case), in SQL. */
+export const canonicalSourceSql = sql<string | null>`CASE WHEN lower(source) IN (${sql.join(
+  SOURCE_KINDS.map((kind) => sql`${kind}`),
+)}) THEN lower(source) ELSE source END`;
+
+/** Where a period's new contacts (or opt-outs) are looked for: a range, and one grouped row's country or source. */
+export interface ContactRestriction {
+  from: number;
+  to: number;
+  country?: string | null;
+  source?: string | null;
 }
 
-/** The contacts new in the period that pass the query's country and source filters. */
-export async function newContacts(
-  db: Kysely<Database>,
-  query: MetricsQuery,
-): Promise<ContactRowForMetrics[]> {
+const equalOrNull = (expression: Expression<string | null>, value: string | null) =>
+  value === null ? sql<SqlBool>`${expression} is null` : sql<SqlBool>`${expression} = ${value}`;
+
+/** The contacts first seen in the restriction, under the query's country and source filters. */
+export function newContactsQuery(db: Kysely<Database>, query: MetricsQuery, restriction: ContactRestriction) {
   let select = db
     .selectFrom('contacts')
-    .select(['contact_id', 'first_seen_at', 'country', 'source'])
     .where('workspace_id', '=', query.workspaceId)
-    .where('first_seen_at', '>=', query.from)
-    .where('first_seen_at', '<', query.to);
-  if (query.filters.country !== undefined) select = select.where('country', '=', query.filters.country);
-  const rows = await select.execute();
-  const source = query.filters.source;
-  return rows
-    .map((row) => ({ ...row, source: canonicalSource(row.source) }))
-    .filter((row) => source === undefined || row.source === source);
+    .where('first_seen_at', '>=', restriction.from)
+    .where('first_seen_at', '<', restriction.to);
+  for (const country of [query.filters.country, restriction.country])
+    if (country !== undefined) select = select.where(equalOrNull(sql.ref('country'), country));
+  for (const source of [query.filters.source, restriction.source])
+    if (source !== undefined) select = select.where(equalOrNull(canonicalSourceSql, source));
+  return select;
 }
 
-/** The contacts who opted out in the period (their current state), under the query's country filter. */
-export async function optedOutContacts(
-  db: Kysely<Database>,
-  query: MetricsQuery,
-): Promise<{ contact_id: string; at: number; country: string | null }[]> {
+/** The contacts who opted out in the restriction (their current state), under the query's country filter. */
+export function optOutsQuery(db: Kysely<Database>, query: MetricsQuery, restriction: ContactRestriction) {
   let select = db
     .selectFrom('contact_opt_outs')
-    .select(['contact_id', 'at', 'country'])
     .where('workspace_id', '=', query.workspaceId)
     .where('opted_out', '=', 1)
-    .where('at', '>=', query.from)
-    .where('at', '<', query.to);
-  if (query.filters.country !== undefined) select = select.where('country', '=', query.filters.country);
-  return select.execute();
+    .where('at', '>=', restriction.from)
+    .where('at', '<', restriction.to);
+  for (const country of [query.filters.country, restriction.country])
+    if (country !== undefined) select = select.where(equalOrNull(sql.ref('country'), country));
+  return select;
 }
 
 /** Opt-outs have a country, nothing else: no source either. */
@@ -68,26 +70,46 @@ export function optOutsApply(query: Pick<MetricsQuery, 'filters' | 'groupBy'>): 
   return !isDimension(query.groupBy) || query.groupBy === 'country';
 }
 
+/** New contacts and opt-outs counted by the database per time bucket and group. */
 export async function collectContactMetrics(
   db: Kysely<Database>,
   query: MetricsQuery,
   grouping: Grouping,
   rowFor: (key: GroupKey) => MetricsAccumulator,
 ): Promise<boolean> {
+  const range = { from: query.from, to: query.to };
   if (optOutsApply(query)) {
-    for (const row of await optedOutContacts(db, query)) {
-      for (const key of grouping.keysOf(row.at, query.groupBy === 'country' ? row.country : null)) {
+    const bucket =
+      grouping.bucketStarts === null ? sql<number>`0` : bucketIndexSql('at', grouping.bucketStarts);
+    const group = query.groupBy === 'country' ? sql<string | null>`country` : sql<string | null>`null`;
+    const rows = await optOutsQuery(db, query, range)
+      .select((eb) => [bucket.as('bucket'), group.as('group_value'), eb.fn.countAll<number>().as('count')])
+      .groupBy([sql`bucket`, sql`group_value`])
+      .execute();
+    for (const row of rows) {
+      for (const key of grouping.keysOfBucket(Number(row.bucket), row.group_value)) {
         const into = rowFor(key);
-        into.optOuts = (into.optOuts ?? 0) + 1;
+        into.optOuts = (into.optOuts ?? 0) + Number(row.count);
       }
     }
   }
   if (!contactsApply(query)) return false;
-  for (const row of await newContacts(db, query)) {
-    const value = query.groupBy === 'country' ? row.country : query.groupBy === 'source' ? row.source : null;
-    for (const key of grouping.keysOf(row.first_seen_at, value)) {
+  const bucket =
+    grouping.bucketStarts === null ? sql<number>`0` : bucketIndexSql('first_seen_at', grouping.bucketStarts);
+  const group =
+    query.groupBy === 'country'
+      ? sql<string | null>`country`
+      : query.groupBy === 'source'
+        ? canonicalSourceSql
+        : sql<string | null>`null`;
+  const rows = await newContactsQuery(db, query, range)
+    .select((eb) => [bucket.as('bucket'), group.as('group_value'), eb.fn.countAll<number>().as('count')])
+    .groupBy([sql`bucket`, sql`group_value`])
+    .execute();
+  for (const row of rows) {
+    for (const key of grouping.keysOfBucket(Number(row.bucket), row.group_value)) {
       const into = rowFor(key);
-      into.newContacts = (into.newContacts ?? 0) + 1;
+      into.newContacts = (into.newContacts ?? 0) + Number(row.count);
     }
   }
   return true;

@@ -13,7 +13,14 @@ import { DURATION_FACTS, type FactKind } from '../domain/kpi/cycle-facts.js';
 import { AppError } from '../errors.js';
 import type { StoreDialect } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
-import { contactsApply, newContacts, optedOutContacts, optOutsApply } from './contact-metrics.js';
+import {
+  canonicalSourceSql,
+  contactsApply,
+  newContactsQuery,
+  optOutsApply,
+  optOutsQuery,
+  type ContactRestriction,
+} from './contact-metrics.js';
 import { dimensionColumn, filterConditions, type FactTable } from './fact-filters.js';
 import { groupingFor, timeBuckets, type GroupKey } from './grouping.js';
 import { isSurvey, messageCost } from './message-metrics.js';
@@ -242,63 +249,66 @@ async function scanSource(
   const { query } = request;
   const items: DrillDownItem[] = [];
   let key = resume;
-  if (source.table === 'contact_opt_outs') {
-    if (!optOutsApply(query)) return { items, last: null };
-    const grouping = groupingFor(query);
-    const rows = (await optedOutContacts(db, query))
-      .filter(
-        (row) =>
-          request.key === undefined ||
-          grouping.keysOf(row.at, query.groupBy === 'country' ? row.country : null).includes(request.key),
-      )
-      .sort((a, b) => a.at - b.at || (a.contact_id < b.contact_id ? -1 : 1));
-    const start =
-      key === null
-        ? 0
-        : rows.findIndex(
-            (row) =>
-              row.at > Number(key?.[0]) || (row.at === Number(key?.[0]) && row.contact_id > String(key?.[1])),
-          );
-    const slice = start === -1 ? [] : rows.slice(start, start + wanted);
-    for (const row of slice)
-      items.push({ kind: 'optOut', contactId: row.contact_id, at: iso(row.at), country: row.country });
-    const last = slice.at(-1);
-    const more = start !== -1 && start + wanted < rows.length;
-    return { items, last: more && last ? [last.at, last.contact_id] : null };
-  }
-  if (source.table === 'contacts') {
-    if (!contactsApply(query)) return { items, last: null };
-    const value = (row: { country: string | null; source: string | null }) =>
-      query.groupBy === 'country' ? row.country : query.groupBy === 'source' ? row.source : null;
-    const grouping = groupingFor(query);
-    // New contacts of a period are few (one row each): read them whole, sorted, and page in memory.
-    const rows = (await newContacts(db, query))
-      .filter(
-        (row) =>
-          request.key === undefined || grouping.keysOf(row.first_seen_at, value(row)).includes(request.key),
-      )
-      .sort((a, b) => a.first_seen_at - b.first_seen_at || (a.contact_id < b.contact_id ? -1 : 1));
-    const start =
-      key === null
-        ? 0
-        : rows.findIndex(
-            (row) =>
-              row.first_seen_at > Number(key?.[0]) ||
-              (row.first_seen_at === Number(key?.[0]) && row.contact_id > String(key?.[1])),
-          );
-    const slice = start === -1 ? [] : rows.slice(start, start + wanted);
-    for (const row of slice) {
-      items.push({
-        kind: 'contact',
-        contactId: row.contact_id,
-        at: iso(row.first_seen_at),
-        country: row.country,
-        source: row.source,
-      });
+  if (source.table === 'contact_opt_outs' || source.table === 'contacts') {
+    const optOuts = source.table === 'contact_opt_outs';
+    if (!(optOuts ? optOutsApply(query) : contactsApply(query))) return { items, last: null };
+    const restriction: ContactRestriction = { from: query.from, to: query.to };
+    if (request.key !== undefined) {
+      if (query.groupBy === 'country') restriction.country = request.key;
+      else if (query.groupBy === 'source') restriction.source = request.key;
+      else if (isTimeGrouping(query.groupBy) && query.groupBy !== 'weekday-hour') {
+        const bucket = timeBuckets(query, query.groupBy).find((candidate) => candidate.key === request.key);
+        if (bucket === undefined) return { items, last: null };
+        restriction.from = Math.max(bucket.start, query.from);
+        restriction.to = Math.min(bucket.end, query.to);
+      }
     }
-    const last = slice.at(-1);
-    const more = start !== -1 && start + wanted < rows.length;
-    return { items, last: more && last ? [last.first_seen_at, last.contact_id] : null };
+    for (;;) {
+      const rows = optOuts
+        ? await optOutsQuery(db, query, restriction)
+            .select(['contact_id', 'at', 'country', sql<string | null>`null`.as('source')])
+            .$if(key !== null, (select) =>
+              select.where((eb) =>
+                eb(eb.refTuple('at', 'contact_id'), '>', eb.tuple(Number(key?.[0]), String(key?.[1]))),
+              ),
+            )
+            .orderBy('at')
+            .orderBy('contact_id')
+            .limit(Math.max(wanted, 200))
+            .execute()
+        : await newContactsQuery(db, query, restriction)
+            .select(['contact_id', 'first_seen_at as at', 'country', canonicalSourceSql.as('source')])
+            .$if(key !== null, (select) =>
+              select.where((eb) =>
+                eb(
+                  eb.refTuple('first_seen_at', 'contact_id'),
+                  '>',
+                  eb.tuple(Number(key?.[0]), String(key?.[1])),
+                ),
+              ),
+            )
+            .orderBy('first_seen_at')
+            .orderBy('contact_id')
+            .limit(Math.max(wanted, 200))
+            .execute();
+      for (const row of rows) {
+        key = [row.at, row.contact_id];
+        if (!inGroup(row.at)) continue;
+        items.push(
+          optOuts
+            ? { kind: 'optOut', contactId: row.contact_id, at: iso(row.at), country: row.country }
+            : {
+                kind: 'contact',
+                contactId: row.contact_id,
+                at: iso(row.at),
+                country: row.country,
+                source: row.source,
+              },
+        );
+        if (items.length === wanted) return { items, last: key };
+      }
+      if (rows.length < Math.max(wanted, 200)) return { items, last: null };
+    }
   }
   const restriction =
     request.key === undefined

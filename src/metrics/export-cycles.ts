@@ -202,7 +202,10 @@ export async function* exportCyclesCsv(
     );
   }
   const pageSize = request.pageSize ?? 1000;
-  let after: [string, number] | null = null;
+  // A period is read in start order through (workspace_id, started_at); everything in key order, which is
+  // the table's own order (no index lookups).
+  const byStart = request.from !== undefined || request.to !== undefined;
+  let after: [number, string, number] | null = null;
   for (;;) {
     let page = db
       .selectFrom('cycles')
@@ -227,28 +230,36 @@ export async function* exportCyclesCsv(
         'cycles.tags',
         'cycles.facts',
       ])
+      .select('cycles.started_at')
       .where('cycles.workspace_id', '=', request.workspaceId)
       .where((eb) => eb.and(conditions))
+      .$if(byStart, (select) => select.orderBy('cycles.started_at'))
       .orderBy('cycles.conversation_id')
       .orderBy('cycles.cycle_index')
       .limit(pageSize);
     if (request.from !== undefined) page = page.where('cycles.started_at', '>=', request.from);
     if (request.to !== undefined) page = page.where('cycles.started_at', '<', request.to);
     if (after !== null) {
-      const [conversationId, cycleIndex] = after;
+      const [startedAt, conversationId, cycleIndex] = after;
       page = page.where((eb) =>
-        eb(
-          eb.refTuple('cycles.conversation_id', 'cycles.cycle_index'),
-          '>',
-          eb.tuple(conversationId, cycleIndex),
-        ),
+        byStart
+          ? eb(
+              eb.refTuple('cycles.started_at', 'cycles.conversation_id', 'cycles.cycle_index'),
+              '>',
+              eb.tuple(startedAt, conversationId, cycleIndex),
+            )
+          : eb(
+              eb.refTuple('cycles.conversation_id', 'cycles.cycle_index'),
+              '>',
+              eb.tuple(conversationId, cycleIndex),
+            ),
       );
     }
     const rows = await page.execute();
     if (rows.length === 0) return;
     yield rows.map((row) => csvLine(exportCells(row, request.calendar))).join('');
-    const last = rows[rows.length - 1] as ExportRow;
-    after = [last.conversation_id, last.cycle_index];
+    const last = rows[rows.length - 1] as ExportRow & { started_at: number };
+    after = [last.started_at, last.conversation_id, last.cycle_index];
     if (rows.length < pageSize) return;
   }
 }

@@ -25,9 +25,9 @@ export async function applyProjections(
   if (events.length === 0) return;
   await projectKeyed(db, dialect, workspaceId, events, contactsProjection);
   await projectKeyed(db, dialect, workspaceId, events, messagesProjection);
-  await projectMessageFacts(db, dialect, workspaceId, events);
   await projectEventTypes(db, dialect, workspaceId, events);
-  await projectConversations(db, dialect, workspaceId, events);
+  const links = await projectConversations(db, dialect, workspaceId, events);
+  await projectMessageFacts(db, dialect, workspaceId, events, links);
 }
 
 /** A read model with one row per id, folded by a pure reducer (contacts: per customer; messages: per message). */

@@ -33,7 +33,7 @@ import type { BusinessCalendar } from '../domain/calendar/index.js';
 import { cycleDimensions, encodeTags, ratingScore } from '../domain/kpi/cycle-facts.js';
 import { loadMetricsSettings } from '../workspaces/metrics-settings.js';
 import { conversationSettingsOf, parseWorkspaceSettings } from '../workspaces/settings.js';
-import { linkThreadMessages, writeMetricFacts } from './metric-facts.js';
+import { locateThreadMessages, writeMetricFacts, type MessageLinks } from './metric-facts.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -62,16 +62,21 @@ export async function loadConversationSettings(db: Db, workspaceId: string): Pro
   return conversationSettingsOf(parseWorkspaceSettings(row?.settings ?? '{}'));
 }
 
+/**
+ * Folds the events into their threads and rewrites what changed. Returns where each message the commit
+ * describes (or moved) now belongs, for the message facts written after it (src/projections/message-facts.ts).
+ */
 export async function projectConversations(
   db: Db,
   dialect: StoreDialect,
   workspaceId: string,
   events: readonly LedgerEvent[],
-): Promise<void> {
+): Promise<MessageLinks> {
+  const links: MessageLinks = new Map();
   const relevant = events.filter(feedsConversations);
-  if (relevant.length === 0) return;
+  if (relevant.length === 0) return links;
   const byThread = await groupByThread(db, workspaceId, relevant);
-  if (byThread.size === 0) return;
+  if (byThread.size === 0) return links;
   const rows = [...byThread].flatMap(([threadKey, threadEvents]) =>
     threadEvents.map((event) => ({
       workspace_id: workspaceId,
@@ -105,8 +110,9 @@ export async function projectConversations(
   );
   await writeConversations(db, dialect, workspaceId, updates, calendar);
   for (const update of updates) {
-    await linkThreadMessages(db, workspaceId, update.next, update.folded, update.refolded);
+    await locateThreadMessages(db, workspaceId, update.next, update.folded, update.refolded, links);
   }
+  return links;
 }
 
 /** What folding a commit's events into one thread changed. */
@@ -228,11 +234,7 @@ async function writeConversations(
         .execute();
     }
   }
-  for (const { previous, changed, removed } of changes) {
-    if (changed.length > 0 || removed.length > 0) {
-      await writeMetricFacts(db, workspaceId, previous, changed, removed, calendar);
-    }
-  }
+  await writeMetricFacts(db, dialect, workspaceId, changes, calendar);
   const changed = changes.flatMap((change) => change.changed);
   await insertRows(
     db,

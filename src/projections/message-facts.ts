@@ -1,9 +1,9 @@
 /**
  * `message_facts`: each message's place in the delivery funnel and its pricing, as the metrics count them,
  * derived from the `messages` row (src/projections/messages.ts, which already made the delivery state
- * order-independent: a `read` implies delivered, timestamps are the earliest seen). Runs right after the
- * messages projection; the conversations projection then links each message to its cycle
- * (src/projections/metric-facts.ts), which this step never overwrites.
+ * order-independent: a `read` implies delivered, timestamps are the earliest seen). Runs after the
+ * conversations projection, which says which cycle (and so which dimensions) each message belongs to
+ * (src/projections/metric-facts.ts).
  */
 import type { Kysely, Transaction } from 'kysely';
 import { eventOrderKey, stringProperty, type JsonObject, type LedgerEvent } from '../domain/events.js';
@@ -12,6 +12,7 @@ import { chunk } from '../store/chunk.js';
 import type { StoreDialect } from '../store/dialect.js';
 import type { Database, MessageFactsTable, MessageRow } from '../store/schema.js';
 import { isMessageEvent } from './messages.js';
+import { NO_CYCLE, relinkMessages, type MessageLinks } from './metric-facts.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -138,16 +139,35 @@ export function messageStatusFacts(
   };
 }
 
+/**
+ * The commit's messages' rows, with the cycle links the conversations projection found (`links`): a message
+ * written now gets its link in the same upsert; a message of an earlier commit that moved to another cycle
+ * gets an update.
+ */
 export async function projectMessageFacts(
   db: Db,
   dialect: StoreDialect,
   workspaceId: string,
   events: readonly LedgerEvent[],
+  links: MessageLinks,
 ): Promise<void> {
   await projectLinkClicks(db, dialect, workspaceId, events);
   await projectOptOuts(db, dialect, workspaceId, events);
   const relevant = events.filter(isMessageEvent);
-  if (relevant.length === 0) return;
+  const written = await writeMessageFacts(db, dialect, workspaceId, relevant, links);
+  const moved: MessageLinks = new Map([...links].filter(([messageId]) => !written.has(messageId)));
+  if (moved.size > 0) await relinkMessages(db, workspaceId, moved);
+}
+
+/** Upserts the rows of the messages `relevant` events concern; returns their ids. */
+async function writeMessageFacts(
+  db: Db,
+  dialect: StoreDialect,
+  workspaceId: string,
+  relevant: readonly LedgerEvent[],
+  links: MessageLinks,
+): Promise<Set<string>> {
+  if (relevant.length === 0) return new Set();
   const ids = [...new Set(relevant.map((event) => event.subjects.messageId as string))];
   const messages: MessageRow[] = [];
   const stored = new Map<string, DescribedFlags>();
@@ -180,7 +200,8 @@ export async function projectMessageFacts(
   // the messages row's other fields do): taken when that event is in this batch, kept otherwise.
   const describing = new Map<string, LedgerEvent>();
   for (const event of relevant) describing.set(`${event.subjects.messageId}\n${eventOrderKey(event)}`, event);
-  const rows: MessageFactsTable[] = [];
+  const linked: MessageFactsTable[] = [];
+  const unlinked: MessageFactsTable[] = [];
   for (const message of messages) {
     const winner =
       message.message_version === null
@@ -195,33 +216,43 @@ export async function projectMessageFacts(
         : (stored.get(message.message_id) ?? { survey: 0, link: 0 });
     const facts = messageStatusFacts(message, flags, clicked.has(message.message_id));
     if (facts === null) continue;
-    rows.push({
-      ...facts,
-      conversation_id: null,
-      cycle_index: null,
-      agent_id: null,
-      team_id: null,
-      source: null,
-      conversation_type: null,
-      priority: null,
-      campaign: null,
-      tags: '',
-    });
+    const link = links.get(message.message_id);
+    if (link === undefined) unlinked.push({ ...facts, ...NO_CYCLE });
+    else linked.push({ ...facts, ...link });
   }
-  for (const part of chunk(rows, Math.floor(dialect.maxParameters / 29))) {
-    await db
-      .insertInto('message_facts')
-      .values(part)
-      .onConflict((conflict) =>
-        conflict
-          .columns(['workspace_id', 'message_id'])
-          .doUpdateSet((eb) =>
-            Object.fromEntries(OWNED_COLUMNS.map((column) => [column, eb.ref(`excluded.${column}`)])),
-          ),
-      )
-      .execute();
+  // A row with its link takes every column; one without keeps the link it has (a status of an older message).
+  for (const [rows, columns] of [
+    [linked, [...OWNED_COLUMNS, ...LINK_COLUMNS]],
+    [unlinked, OWNED_COLUMNS],
+  ] as const) {
+    for (const part of chunk(rows, Math.floor(dialect.maxParameters / 29))) {
+      await db
+        .insertInto('message_facts')
+        .values(part)
+        .onConflict((conflict) =>
+          conflict
+            .columns(['workspace_id', 'message_id'])
+            .doUpdateSet((eb) =>
+              Object.fromEntries(columns.map((column) => [column, eb.ref(`excluded.${column}`)])),
+            ),
+        )
+        .execute();
+    }
   }
+  return new Set([...linked, ...unlinked].map((row) => row.message_id));
 }
+
+const LINK_COLUMNS = [
+  'conversation_id',
+  'cycle_index',
+  'agent_id',
+  'team_id',
+  'source',
+  'conversation_type',
+  'priority',
+  'campaign',
+  'tags',
+] as const;
 
 /**
  * `link.clicked` events naming a message: the message is clicked from its first click on. Repeated clicks

@@ -13,6 +13,7 @@ import type { ConversationState, Cycle, ThreadState } from '../domain/conversati
 import { stringProperty, type LedgerEvent } from '../domain/events.js';
 import { cycleDimensions, encodeTags, factsOfCycle } from '../domain/kpi/cycle-facts.js';
 import { chunk } from '../store/chunk.js';
+import type { StoreDialect } from '../store/dialect.js';
 import type { Database, MessageFactsTable, MetricFactsTable } from '../store/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -56,7 +57,7 @@ export const businessSeconds = (
 ): number | null => (from === null || calendar === null ? null : businessDuration(calendar, from, at) / 1000);
 
 /** The cycle dimensions copied onto its messages' `message_facts` rows. */
-type MessageDimensions = Pick<
+export type MessageDimensions = Pick<
   MessageFactsTable,
   | 'conversation_id'
   | 'cycle_index'
@@ -69,7 +70,7 @@ type MessageDimensions = Pick<
   | 'tags'
 >;
 
-const NO_CYCLE: MessageDimensions = {
+export const NO_CYCLE: MessageDimensions = {
   conversation_id: null,
   cycle_index: null,
   agent_id: null,
@@ -97,21 +98,53 @@ function messageDimensions(conversation: ConversationState, cycle: Cycle): Messa
 }
 
 /**
- * Rewrites the facts of every cycle of `changed` conversations whose rows differ from those of the same
+ * For a commit's changes, rewrites the facts of every cycle whose rows differ from those of the same
  * cycle `before`, and removes the facts of conversations and cycles that no longer exist. When a cycle's
  * dimensions change (a tag, a new owner), its messages' dimensions follow.
  */
 export async function writeMetricFacts(
   db: Db,
+  dialect: StoreDialect,
   workspaceId: string,
-  before: readonly ConversationState[],
-  changed: readonly ConversationState[],
-  removedIds: readonly string[],
+  changes: readonly ConversationChange[],
   calendar: BusinessCalendar | null,
 ): Promise<void> {
-  const previous = new Map(before.map((conversation) => [conversation.id as string, conversation]));
   const inserts: MetricFactsTable[] = [];
   const stale: { conversationId: string; fromIndex: number; toIndex: number | null }[] = [];
+  for (const change of changes) {
+    await collectChange(db, workspaceId, change, calendar, inserts, stale);
+  }
+  for (const { conversationId, fromIndex, toIndex } of stale) {
+    let remove = db
+      .deleteFrom('metric_facts')
+      .where('workspace_id', '=', workspaceId)
+      .where('conversation_id', '=', conversationId)
+      .where('cycle_index', '>=', fromIndex);
+    if (toIndex !== null) remove = remove.where('cycle_index', '<=', toIndex);
+    await remove.execute();
+  }
+  // One insert for the commit's new facts (19 columns a row, within both databases' parameter limits).
+  for (const part of chunk(inserts, Math.floor(dialect.maxParameters / 19)))
+    await db.insertInto('metric_facts').values(part).execute();
+}
+
+/** What a commit changed in one thread: its conversations before, those that changed, those removed. */
+export interface ConversationChange {
+  previous: readonly ConversationState[];
+  changed: readonly ConversationState[];
+  removed: readonly string[];
+}
+
+/** The facts to insert and the stale cycles to delete for one thread's change (and its messages' dimensions). */
+async function collectChange(
+  db: Db,
+  workspaceId: string,
+  { previous: before, changed, removed: removedIds }: ConversationChange,
+  calendar: BusinessCalendar | null,
+  inserts: MetricFactsTable[],
+  stale: { conversationId: string; fromIndex: number; toIndex: number | null }[],
+): Promise<void> {
+  const previous = new Map(before.map((conversation) => [conversation.id as string, conversation]));
   for (const id of removedIds) stale.push({ conversationId: id, fromIndex: 0, toIndex: null });
   for (const conversation of changed) {
     const old = previous.get(conversation.id);
@@ -155,17 +188,6 @@ export async function writeMetricFacts(
       stale.push({ conversationId: conversation.id, fromIndex: conversation.cycles.length, toIndex: null });
     }
   }
-  for (const { conversationId, fromIndex, toIndex } of stale) {
-    let remove = db
-      .deleteFrom('metric_facts')
-      .where('workspace_id', '=', workspaceId)
-      .where('conversation_id', '=', conversationId)
-      .where('cycle_index', '>=', fromIndex);
-    if (toIndex !== null) remove = remove.where('cycle_index', '<=', toIndex);
-    await remove.execute();
-  }
-  // 19 columns a row; stay well inside both databases' parameter limits.
-  for (const part of chunk(inserts, 1000)) await db.insertInto('metric_facts').values(part).execute();
 }
 
 /** Whether an event describes a message itself (not one of its delivery statuses). */
@@ -193,21 +215,24 @@ export function cycleAt(
   return cycle === undefined ? null : { conversation, cycle };
 }
 
+/** The cycle link and dimensions of a message's `message_facts` row. */
+export type MessageLinks = Map<string, MessageDimensions>;
+
 /**
- * Links the messages described by `events` (all of the thread's events after a re-fold, the new ones
- * otherwise) to the cycle each belongs to in `thread`, with that cycle's dimensions. The `message_facts`
- * rows exist already: src/projections/message-facts.ts runs before the conversations projection.
+ * The cycle, with its dimensions, of every message described by `events` (all of the thread's events after a
+ * re-fold, the new ones otherwise), for src/projections/message-facts.ts to write with the message's row.
  *
  * New events sort after everything folded before, so they cannot move an earlier message to another cycle,
  * except one in the very instant a new cycle or conversation starts: messages of the thread dated at or
- * after the earliest new event are linked again too, so the links depend on the set of events only.
+ * after the earliest new event are located again too, so the links depend on the set of events only.
  */
-export async function linkThreadMessages(
+export async function locateThreadMessages(
   db: Db,
   workspaceId: string,
   thread: ThreadState,
   events: readonly LedgerEvent[],
   refolded: boolean,
+  into: MessageLinks,
 ): Promise<void> {
   const messages = new Map<string, number>();
   for (const event of events) {
@@ -228,10 +253,16 @@ export async function linkThreadMessages(
       .execute();
     for (const row of linked) if (!messages.has(row.message_id)) messages.set(row.message_id, row.at);
   }
-  const byCycle = new Map<string, { dims: MessageDimensions; ids: string[] }>();
   for (const [messageId, at] of messages) {
     const located = cycleAt(thread, at);
-    const dims = located ? messageDimensions(located.conversation, located.cycle) : NO_CYCLE;
+    into.set(messageId, located ? messageDimensions(located.conversation, located.cycle) : NO_CYCLE);
+  }
+}
+
+/** Writes links to rows that exist already (messages of earlier commits), one statement per cycle. */
+export async function relinkMessages(db: Db, workspaceId: string, links: MessageLinks): Promise<void> {
+  const byCycle = new Map<string, { dims: MessageDimensions; ids: string[] }>();
+  for (const [messageId, dims] of links) {
     const key = JSON.stringify(dims);
     const entry = byCycle.get(key) ?? { dims, ids: [] };
     entry.ids.push(messageId);
@@ -248,6 +279,7 @@ export async function linkThreadMessages(
     }
   }
 }
+
 /**
  * Re-measures every stored duration of a workspace in business hours of `calendar` (null: none), after the
  * workspace's calendar changed. Durations keep their span (`from_at`, `at`), so no event is re-read: the

@@ -110,7 +110,7 @@ export function metricsMigration(dialect: StoreDialect): Migration {
       } else {
         await sql`CREATE INDEX message_facts_by_time ON message_facts (workspace_id, at)
                   INCLUDE (direction, contact_id, delivered, read, failed, billable, pricing_category, country,
-                           survey, template_id, link, clicked)`.execute(db);
+                           survey, template_id, link, clicked, agent_id)`.execute(db);
       }
       await db.schema
         .createIndex('message_facts_by_cycle')
