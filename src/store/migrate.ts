@@ -4,6 +4,7 @@ import { ledgerMigration } from './migrations/0001-ledger.js';
 import { conversationsMigration } from './migrations/0002-conversations.js';
 import { channelsMigration } from './migrations/0003-channels.js';
 import { metricsMigration } from './migrations/0004-metrics.js';
+import { peopleMigration } from './migrations/0005-people.js';
 
 /** Migrations in code, named so they sort in the order they must run. */
 function migrationsFor(store: Store): Record<string, Migration> {
@@ -12,6 +13,7 @@ function migrationsFor(store: Store): Record<string, Migration> {
     '0002-conversations': conversationsMigration(store.dialect),
     '0003-channels': channelsMigration(store.dialect),
     '0004-metrics': metricsMigration(store.dialect),
+    '0005-people': peopleMigration(store.dialect),
   };
 }
 

@@ -281,6 +281,11 @@ export interface Database {
   message_facts: MessageFactsTable;
   link_clicks: LinkClicksTable;
   contact_opt_outs: ContactOptOutsTable;
+  users: UsersTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  sessions: SessionsTable;
+  canned_replies: CannedRepliesTable;
 }
 
 export type EventRow = Selectable<EventsTable>;
@@ -403,3 +408,71 @@ export interface ContactOptOutsTable {
 
 export type MetricFactRow = Selectable<MetricFactsTable>;
 export type MessageFactRow = Selectable<MessageFactsTable>;
+
+export const USER_ROLES = ['admin', 'manager', 'agent'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** A person who signs in; also the agent who owns conversations (`users.id` is the events' `agentId`). */
+export interface UsersTable {
+  id: string;
+  workspace_id: string;
+  /** Lower-cased, unique across the installation. */
+  email: string;
+  name: string;
+  role: UserRole;
+  /** scrypt hash in PHC-like text form (src/users/passwords.ts). */
+  password_hash: string;
+  /** 1 after a generated one-time password: the next sign-in must set a new one. */
+  must_change_password: number;
+  /** JSON array of routing skills (`es`, `billing`, `vip`). */
+  skills: string;
+  /** Most active conversations routing gives them; null = the workspace default. */
+  capacity: number | null;
+  /** Preferred UI language (`en`, `es`); null = the browser's. */
+  language: string | null;
+  /** IANA time zone for dates in the UI; null = the browser's. */
+  time_zone: string | null;
+  created_at: number;
+  updated_at: number;
+  disabled_at: number | null;
+}
+
+export interface TeamsTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface TeamMembersTable {
+  workspace_id: string;
+  team_id: string;
+  user_id: string;
+  /** 1 for a team lead (escalations can notify or reassign to the lead). */
+  is_lead: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session token; the token itself lives only in the user's cookie. */
+  token_hash: string;
+  workspace_id: string;
+  user_id: string;
+  /** Sent back by the browser in `X-CSRF-Token` on state-changing requests. */
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface CannedRepliesTable {
+  workspace_id: string;
+  id: string;
+  shortcut: string;
+  text: string;
+  language: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
